@@ -1,0 +1,95 @@
+#include <unistr.h>
+#include <uniwidth.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "console.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+bool must_escape(ucs4_t c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+           c == 0x2028 || c == 0x2029 || c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
+constexpr int red = 31;
+constexpr int green = 32;
+constexpr int yellow = 33;
+constexpr int cyan = 36;
+
+std::string coloured(std::string_view text, int colour) { return fmt::format("\x1b[{}m{}\x1b[0m", colour, text); }
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+    std::string safe;
+    safe.reserve(text.size());
+    const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+    const auto* end = p + text.size();
+    while (p < end) {
+        ucs4_t c = 0;
+        const int n = u8_mbtoucr(&c, p, static_cast<std::size_t>(end - p));
+        if (n < 0) {
+            fmt::format_to(std::back_inserter(safe), "\\x{:02x}", *p);
+            ++p;
+            continue;
+        }
+        if (must_escape(c)) {
+            if (c < 0x80) {
+                fmt::format_to(std::back_inserter(safe), "\\x{:02x}", c);
+            } else {
+                fmt::format_to(std::back_inserter(safe), "\\u{{{:04x}}}", c);
+            }
+        } else {
+            safe.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+        }
+        p += n;
+    }
+    return safe;
+}
+
+std::size_t display_width(std::string_view text) {
+    const int width = u8_strwidth(reinterpret_cast<const std::uint8_t*>(std::string{text}.c_str()), "UTF-8");
+    return width < 0 ? text.size() : static_cast<std::size_t>(width);
+}
+
+Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour)
+    : out_(out), err_(err), out_is_terminal_(out_is_terminal), err_is_terminal_(err_is_terminal), colour_(colour) {}
+
+void Console::result(std::string_view text) { out_ << text << '\n'; }
+
+std::string Console::dump(const Json& document, bool for_terminal) const {
+    return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
+}
+
+void Console::json(const Json& document) { out_ << dump(document, out_is_terminal_) << '\n'; }
+
+void Console::json_error(const Json& document) { err_ << dump(document, err_is_terminal_) << '\n'; }
+
+void Console::detail(std::string_view text) { err_ << "  - " << terminal_safe(text) << '\n'; }
+
+void Console::diagnostic(std::string_view label, int colour, std::string_view message) {
+    const std::string prefix = colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
+    err_ << "apiuser: " << prefix << ": " << terminal_safe(message) << '\n';
+}
+
+void Console::warning(std::string_view message) { diagnostic("warning", yellow, message); }
+
+void Console::note(std::string_view message) { diagnostic("note", cyan, message); }
+
+void Console::error(std::string_view message, std::string_view hint) {
+    diagnostic("error", red, hint.empty() ? std::string{message} : fmt::format("{}; {}", message, hint));
+}
+
+std::string Console::status(std::string_view status) const {
+    if (!colour_ || !out_is_terminal_) {
+        return std::string{status};
+    }
+    const int colour = status == "enabled" ? green : status == "disabled" ? yellow : red;
+    return coloured(status, colour);
+}
+
+}  // namespace apiuser::cli

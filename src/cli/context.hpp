@@ -1,0 +1,89 @@
+#pragma once
+
+// What every command needs: the console, the global options, and a session on the store opened on first
+// use (so that --help and usage errors never touch the store).
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <apiuser/clock.hpp>
+#include <apiuser/random.hpp>
+#include <apiuser/session.hpp>
+#include <apiuser/store.hpp>
+
+#include "console.hpp"
+
+namespace apiuser::cli {
+
+struct GlobalOptions {
+    std::string store;  // --store PATH
+    std::string as;     // --as LOGIN (root only)
+};
+
+class Context {
+public:
+    Context(Console& console, const GlobalOptions& options) : console_(console), options_(options) {}
+
+    Console& console() { return console_; }
+
+    // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...
+    std::filesystem::path store_path() const;
+
+    // The busy timeout from $APIUSER_BUSY_TIMEOUT_MS, else the default.
+    StoreOptions store_options() const;
+
+    // The acting member: --as LOGIN for root, else the login of the effective uid.
+    std::string actor() const;
+
+    // Opens the store and starts the session on first use.
+    Session& session();
+
+    const Clock& clock() const { return clock_; }
+    Random& random() { return random_; }
+
+private:
+    Console& console_;
+    const GlobalOptions& options_;
+    SystemClock clock_;
+    SystemRandom random_;
+    std::optional<Store> store_;
+    std::optional<Session> session_;
+};
+
+using Action = std::function<void()>;
+
+// Builds the command tree: each command file adds its commands through this.
+class Commands {
+public:
+    Commands(CLI::App& app, Context& context) : app_(app), context_(context) {}
+
+    CLI::App& app() { return app_; }
+    Context& context() { return context_; }
+
+    // Adds the command `name` under `parent`, listed under `group` in the parent's help, with `example`
+    // (a realistic command line) at the end of its own help.
+    CLI::App* add(CLI::App& parent, const std::string& name, const std::string& description,
+                  const std::string& group, const std::string& example);
+
+    // Runs `action` after parsing when `command` is the command given.
+    void on_run(CLI::App* command, Action action);
+
+    // The action of the command given, once parsing is done; empty if none.
+    Action& selected() { return selected_; }
+
+private:
+    CLI::App& app_;
+    Context& context_;
+    Action selected_;
+};
+
+void add_init_command(Commands& commands);
+void add_api_user_commands(Commands& commands);
+void add_member_commands(Commands& commands);
+void add_log_command(Commands& commands);
+
+}  // namespace apiuser::cli

@@ -1,0 +1,67 @@
+#include <fmt/format.h>
+
+#include <apiuser/account.hpp>
+
+#include "context.hpp"
+#include "render.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+struct InitOptions {
+    std::string company;
+    std::string domain{default_api_user_domain};
+    std::string owner_email;
+    std::string argon2;
+    bool json = false;
+};
+
+void run_init(Context& context, const InitOptions& options) {
+    auto& console = context.console();
+    NewAccount request;
+    request.company = options.company;
+    request.domain = options.domain;
+    request.owner_login = context.actor();
+    request.owner_email = options.owner_email;
+    if (!options.argon2.empty()) {
+        request.argon2 = parse_argon2_params(options.argon2);
+    }
+    if (below_recommended(request.argon2)) {
+        console.warning(fmt::format("Argon2 parameters {} are below the recommended {}: use them only for tests",
+                                    to_string(request.argon2), to_string(recommended_argon2_params)));
+    }
+    const auto path = context.store_path();
+    const auto account = init_account(path, request, context.clock(), context.store_options());
+    if (options.json) {
+        auto document = to_json(account);
+        document["store"] = path.string();
+        console.json(document);
+        return;
+    }
+    console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", terminal_safe(path.string()),
+                               terminal_safe(account.company), account.domain, terminal_safe(account.owner)));
+}
+
+}  // namespace
+
+void add_init_command(Commands& commands) {
+    auto options = std::make_shared<InitOptions>();
+    auto* init = commands.add(commands.app(), "init", "Create the store and the account, owned by you", "Store",
+                              "apiuser init --company \"Acme Widgets Ltd\" --owner-email ops@acme.example");
+    init->add_option("--company", options->company, "The company the account belongs to")
+        ->type_name("NAME")
+        ->required();
+    init->add_option("--domain", options->domain, "Email domain of generated API usernames")
+        ->type_name("DOMAIN")
+        ->capture_default_str();
+    init->add_option("--owner-email", options->owner_email, "Your email address, kept out of passwords")
+        ->type_name("EMAIL");
+    init->add_option("--argon2", options->argon2,
+                     "Argon2id cost for password hashes (default m=19456,t=2,p=1, OWASP's recommendation)")
+        ->type_name("m=KiB,t=N,p=N");
+    init->add_flag("--json", options->json, "Print the new account as JSON");
+    commands.on_run(init, [&context = commands.context(), options] { run_init(context, *options); });
+}
+
+}  // namespace apiuser::cli

@@ -1,0 +1,190 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <apiuser/errors.hpp>
+#include <apiuser/version.hpp>
+
+#include "console.hpp"
+#include "context.hpp"
+#include "exit_codes.hpp"
+#include "run.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+bool colour_wanted() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return (no_colour == nullptr || *no_colour == '\0') && !(term != nullptr && std::string_view{term} == "dumb");
+}
+
+// The command the user gave, deepest first: "apiuser member add" gives "add".
+CLI::App* given_command(CLI::App& app) {
+    CLI::App* command = &app;
+    while (!command->get_subcommands().empty()) {
+        command = command->get_subcommands().front();
+    }
+    return command;
+}
+
+bool json_requested(CLI::App& app) {
+    const auto* json = given_command(app)->get_option_no_throw("--json");
+    return json != nullptr && json->count() > 0;
+}
+
+int fail(Console& console, const Error& error, bool json) {
+    const auto code = exit_code_for(error.kind());
+    const auto* rejected = dynamic_cast<const PasswordRejected*>(&error);
+    if (json) {
+        Json document{{"error", error_code_name(error.kind())},
+                                {"message", error.what()},
+                                {"exit_code", static_cast<int>(code)}};
+        if (!error.hint().empty()) {
+            document["hint"] = error.hint();
+        }
+        if (rejected != nullptr) {
+            auto& violations = document["violations"] = Json::array();
+            for (const auto& v : rejected->violations()) {
+                violations.push_back({{"code", rule_code(v.rule)}, {"message", v.message}});
+            }
+        }
+        console.json_error(document);
+    } else if (rejected != nullptr) {
+        console.error("password rejected by the policy; nothing was changed", "");
+        for (const auto& v : rejected->violations()) {
+            console.detail(fmt::format("{}: {}", rule_code(v.rule), v.message));
+        }
+    } else {
+        console.error(error.what(), error.hint());
+    }
+    return static_cast<int>(code);
+}
+
+// CLI11's help ends without a newline after the footer.
+void print_help(std::ostream& out, const std::string& help) {
+    out << help;
+    if (!help.empty() && help.back() != '\n') {
+        out << '\n';
+    }
+}
+
+void print_version(Console& console, bool verbose) {
+    console.result(fmt::format("apiuser {}", version));
+    if (verbose) {
+        for (const auto& [name, library_version] : library_versions()) {
+            console.result(fmt::format("  {} {}", name, library_version));
+        }
+        console.result(fmt::format("  CLI11 {}", CLI11_VERSION));
+    }
+}
+
+void add_help_command(Commands& commands, std::vector<std::string>& topic) {
+    auto& app = commands.app();
+    auto* help = commands.add(app, "help", "Show help for apiuser or one of its commands", "Help",
+                              "apiuser help member add");
+    help->add_option("COMMAND", topic, "The command (and subcommand) to explain");
+    commands.on_run(help, [&app, &topic, &console = commands.context().console()] {
+        CLI::App* command = &app;
+        for (const auto& name : topic) {
+            try {
+                command = command->get_subcommand(name);
+            } catch (const CLI::Error&) {
+                throw Error(ErrorKind::invalid_input, fmt::format("no command '{}'", name),
+                            "see the commands with 'apiuser --help'");
+            }
+        }
+        print_help(console.out(), command->help());
+    });
+}
+
+}  // namespace
+
+int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err) {
+    const bool colour = colour_wanted();
+    Console console{out, err, &out == &std::cout && ::isatty(STDOUT_FILENO) == 1,
+                    &err == &std::cerr && ::isatty(STDERR_FILENO) == 1, colour};
+    GlobalOptions global;
+    Context context{console, global};
+    CLI::App app{"Administer the API users of an account: the machine credentials that integrations use to "
+                 "authenticate their calls.",
+                 "apiuser"};
+    try {
+        app.set_help_flag("--help,-h", "Show this help and exit");
+        app.require_subcommand(0, 1);
+        app.fallthrough();  // global options may come after the command too
+        app.footer("Run 'apiuser COMMAND --help' for a command's options; 'man apiuser' for the full manual.");
+        app.add_option("--store", global.store,
+                       "The store file (default: $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db)")
+            ->type_name("PATH");
+        app.add_option("--as", global.as, "Act as this member (root only)")->type_name("LOGIN");
+        bool show_version = false;
+        bool verbose = false;
+        app.add_flag("--version,-V", show_version, "Show the version and exit (with --verbose: library versions)");
+        app.add_flag("--verbose", verbose, "With --version: also show the versions of the libraries in use");
+        std::vector<std::string> help_topic;
+        Commands commands{app, context};
+        add_api_user_commands(commands);
+        add_member_commands(commands);
+        add_init_command(commands);
+        add_log_command(commands);
+        add_help_command(commands, help_topic);
+
+        try {
+            app.parse(argc, argv);
+        } catch (const CLI::CallForHelp&) {
+            print_help(out, app.help());
+            return static_cast<int>(ExitCode::success);
+        } catch (const CLI::ParseError& e) {
+            const auto* command = given_command(app);
+            const auto usage = command == &app ? std::string{"apiuser --help"}
+                                               : fmt::format("apiuser help {}", command->get_name());
+            std::string message = e.what();
+            std::replace(message.begin(), message.end(), '\n', ' ');
+            console.error(message, fmt::format("see '{}'", usage));
+            return static_cast<int>(ExitCode::usage);
+        }
+        if (show_version) {
+            print_version(console, verbose);
+            return static_cast<int>(ExitCode::success);
+        }
+        if (!commands.selected()) {
+            print_help(out, given_command(app)->help());
+            return static_cast<int>(ExitCode::success);
+        }
+        try {
+            commands.selected()();
+        } catch (const Error& e) {
+            return fail(console, e, json_requested(app));
+        }
+        return static_cast<int>(ExitCode::success);
+    } catch (const std::bad_alloc&) {
+        console.error("out of memory", "nothing was changed");
+    } catch (const std::exception& e) {
+        console.error(fmt::format("internal error: {}", e.what()), "please report this as a bug");
+    }
+    return static_cast<int>(ExitCode::store_error);
+}
+
+int run(int argc, const char* const argv[]) {
+    int code = run(argc, argv, std::cout, std::cerr);
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+        std::cerr << "apiuser: error: cannot write to standard output\n";
+        if (code == 0) {
+            code = static_cast<int>(ExitCode::store_error);
+        }
+    }
+    return code;
+}
+
+}  // namespace apiuser::cli

@@ -1,0 +1,85 @@
+#include <algorithm>
+
+#include "table.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+constexpr std::size_t rows_held_for_sizing = 1000;
+constexpr std::string_view column_gap = "  ";
+
+}  // namespace
+
+Table::Table(Console& console, std::vector<Column> columns) : console_(console), columns_(std::move(columns)) {
+    widths_.resize(columns_.size());
+}
+
+Table::~Table() {
+    try {
+        finish();
+    } catch (...) {
+        // A failed write was already visible to anyone calling finish(); a destructor must not throw.
+    }
+}
+
+void Table::add(std::vector<std::string> cells) {
+    if (streaming_) {
+        print(cells);
+        return;
+    }
+    held_.push_back(std::move(cells));
+    if (held_.size() >= rows_held_for_sizing) {
+        size_and_print_held_rows();
+    }
+}
+
+void Table::finish() {
+    if (!streaming_) {
+        size_and_print_held_rows();
+    }
+}
+
+void Table::size_and_print_held_rows() {
+    streaming_ = true;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+        widths_[i] = display_width(columns_[i].heading);
+        for (const auto& row : held_) {
+            widths_[i] = std::max(widths_[i], display_width(row[i]));
+        }
+    }
+    std::vector<std::string> headings;
+    for (const auto& column : columns_) {
+        headings.push_back(column.heading);
+    }
+    print(headings, false);
+    for (const auto& row : held_) {
+        print(row);
+    }
+    held_.clear();
+    held_.shrink_to_fit();
+}
+
+void Table::print(const std::vector<std::string>& cells, bool decorate) {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const bool last = i + 1 == cells.size();
+        std::string cell = cells[i];
+        if (!last) {
+            cell.append(widths_[i] > display_width(cell) ? widths_[i] - display_width(cell) : 0, ' ');
+        }
+        if (decorate && columns_[i].decorate) {
+            cell = columns_[i].decorate(cell);
+        }
+        line += cell;
+        if (!last) {
+            line += column_gap;
+        }
+    }
+    while (!line.empty() && line.back() == ' ') {
+        line.pop_back();
+    }
+    console_.result(line);
+}
+
+}  // namespace apiuser::cli

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "console.hpp"
+
+namespace apiuser::cli {
+
+// A plain-text table that streams: the first rows are held back to size the columns, then every row is
+// printed as it comes, so that listing 100,000 API users takes no more memory than listing 100.
+class Table {
+public:
+    struct Column {
+        std::string heading;
+        // Applied after padding, so that colour codes do not upset the alignment.
+        std::function<std::string(std::string_view)> decorate;
+    };
+
+    Table(Console& console, std::vector<Column> columns);
+    ~Table();
+    Table(const Table&) = delete;
+    Table& operator=(const Table&) = delete;
+
+    // Adds a row of terminal-safe cells, one per column.
+    void add(std::vector<std::string> cells);
+
+    // Prints whatever is held back. Called by the destructor too, but call it to see write errors.
+    void finish();
+
+private:
+    void size_and_print_held_rows();
+    void print(const std::vector<std::string>& cells, bool decorate = true);
+
+    Console& console_;
+    std::vector<Column> columns_;
+    std::vector<std::size_t> widths_;
+    std::vector<std::vector<std::string>> held_;
+    bool streaming_ = false;
+};
+
+}  // namespace apiuser::cli

@@ -1,0 +1,166 @@
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <string>
+
+#include <apiuser/errors.hpp>
+
+#include "terminal.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+
+// The terminal's settings before echo was turned off, for the signal handler to put back.
+volatile sig_atomic_t echo_off_fd = -1;
+struct termios saved_settings;
+
+extern "C" void restore_terminal_and_reraise(int signal_number) {
+    if (echo_off_fd >= 0) {
+        ::tcsetattr(echo_off_fd, TCSAFLUSH, &saved_settings);
+        (void)!::write(echo_off_fd, "\n", 1);
+    }
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+}
+
+// The terminal to talk to: /dev/tty when there is one, so that prompts reach the person even when stderr
+// is redirected; otherwise standard input and standard error.
+class TerminalChannel {
+public:
+    TerminalChannel() {
+        tty_ = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        in_ = tty_ >= 0 ? tty_ : STDIN_FILENO;
+        out_ = tty_ >= 0 ? tty_ : STDERR_FILENO;
+    }
+    ~TerminalChannel() {
+        if (tty_ >= 0) {
+            ::close(tty_);
+        }
+    }
+    TerminalChannel(const TerminalChannel&) = delete;
+    TerminalChannel& operator=(const TerminalChannel&) = delete;
+
+    int in() const { return in_; }
+    void write(std::string_view text) const {
+        while (!text.empty()) {
+            const auto n = ::write(out_, text.data(), text.size());
+            if (n <= 0) {
+                return;
+            }
+            text.remove_prefix(static_cast<std::size_t>(n));
+        }
+    }
+
+private:
+    int tty_ = -1;
+    int in_ = STDIN_FILENO;
+    int out_ = STDERR_FILENO;
+};
+
+// Turns echo off for its lifetime, with the signal handlers that undo it if the process is interrupted.
+class EchoOff {
+public:
+    explicit EchoOff(int fd) : fd_(fd) {
+        if (::tcgetattr(fd, &saved_settings) != 0) {
+            return;
+        }
+        struct sigaction action {};
+        action.sa_handler = restore_terminal_and_reraise;
+        sigemptyset(&action.sa_mask);
+        for (std::size_t i = 0; i < std::size(handled_signals); ++i) {
+            ::sigaction(handled_signals[i], &action, &previous_[i]);
+        }
+        echo_off_fd = fd;
+        struct termios quiet = saved_settings;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
+        active_ = ::tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+    }
+    ~EchoOff() {
+        if (active_) {
+            ::tcsetattr(fd_, TCSAFLUSH, &saved_settings);
+        }
+        echo_off_fd = -1;
+        for (std::size_t i = 0; i < std::size(handled_signals); ++i) {
+            ::sigaction(handled_signals[i], &previous_[i], nullptr);
+        }
+    }
+    EchoOff(const EchoOff&) = delete;
+    EchoOff& operator=(const EchoOff&) = delete;
+
+private:
+    int fd_;
+    bool active_ = false;
+    struct sigaction previous_[std::size(handled_signals)] {};
+};
+
+// Reads one line from `fd` into `line` (without its newline), keeping at most `max_bytes`. Returns false
+// when input ended before any newline.
+bool read_line(int fd, Secret& line, std::size_t max_bytes, bool& overlong) {
+    overlong = false;
+    while (true) {
+        char c = 0;
+        const auto n = ::read(fd, &c, 1);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        if (c == '\n' || c == '\r') {
+            return true;
+        }
+        if (line.size() < max_bytes) {
+            line.push_back(c);
+        } else {
+            overlong = true;
+        }
+    }
+}
+
+}  // namespace
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+std::optional<Secret> prompt_secret(std::string_view prompt, std::size_t max_bytes) {
+    TerminalChannel terminal;
+    Secret line;
+    line.reserve(max_bytes);
+    bool complete = false;
+    bool overlong = false;
+    {
+        EchoOff quiet{terminal.in()};
+        terminal.write(prompt);
+        complete = read_line(terminal.in(), line, max_bytes, overlong);
+        terminal.write("\n");
+    }
+    if (!complete) {
+        throw Error(ErrorKind::invalid_input, "no password entered (input ended)", "nothing was changed");
+    }
+    if (overlong) {
+        return std::nullopt;
+    }
+    return line;
+}
+
+bool confirm(std::string_view question) {
+    TerminalChannel terminal;
+    terminal.write(question);
+    Secret answer;
+    bool overlong = false;
+    if (!read_line(terminal.in(), answer, 16, overlong)) {
+        terminal.write("\n");
+        return false;
+    }
+    std::string text{answer.view()};
+    for (char& c : text) {
+        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return text == "y" || text == "yes";
+}
+
+}  // namespace apiuser::cli

@@ -1,0 +1,122 @@
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <apiuser/account.hpp>
+#include <apiuser/errors.hpp>
+#include <apiuser/members.hpp>
+#include <apiuser/username.hpp>
+
+#include "ascii.hpp"
+#include "audit.hpp"
+#include "permissions.hpp"
+#include "records.hpp"
+#include "store_impl.hpp"
+#include "text_field.hpp"
+
+namespace apiuser {
+
+namespace {
+
+constexpr std::size_t max_company_code_points = 255;
+
+void validate_company(std::string_view company) {
+    if (company.find_first_not_of(' ') == std::string_view::npos) {
+        throw Error(ErrorKind::invalid_input, "the company name is empty", "give it with --company NAME");
+    }
+    validate_text_field("company name", company, max_company_code_points);
+}
+
+void validate_argon2(const Argon2Params& params) {
+    if (const auto problem = argon2_params_problem(params); !problem.empty()) {
+        throw Error(ErrorKind::invalid_input, "invalid Argon2 parameters: " + problem,
+                    "write them as m=KiB,t=ITERATIONS,p=LANES, for example m=19456,t=2,p=1");
+    }
+}
+
+void remove_store_files(const std::filesystem::path& path) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        ::unlink((path.string() + suffix).c_str());
+    }
+}
+
+nlohmann::json argon2_json(const Argon2Params& params) { return to_string(params); }
+
+}  // namespace
+
+bool below_recommended(const Argon2Params& params) { return weaker_than(params, recommended_argon2_params); }
+
+AccountSettings init_account(const std::filesystem::path& path, const NewAccount& request, const Clock& clock,
+                             const StoreOptions& options) {
+    validate_company(request.company);
+    const std::string domain = to_lower_ascii(request.domain);
+    validate_domain(domain);
+    validate_login(request.owner_login);
+    if (!request.owner_email.empty()) {
+        validate_email(request.owner_email);
+    }
+    validate_argon2(request.argon2);
+
+    const auto now = clock.now();
+    AccountSettings account{request.company, domain, request.argon2, now, request.owner_login};
+    std::optional<Store> store{Store::create_file(path, options)};
+    try {
+        store->impl().write([&](SQLite::Database& db) {
+            migrate(db, 0);
+            records::insert_account(db, account);
+            records::insert_member(db, Member{request.owner_login, request.owner_email, true, true, now,
+                                              request.owner_login});
+            records::append_audit(
+                db, AuditEntry{0, now, request.owner_login, "account.init", "account",
+                               nlohmann::json{{"company", account.company},
+                                              {"domain", account.domain},
+                                              {"argon2", argon2_json(account.argon2)},
+                                              {"owner", account.owner}}
+                                   .dump()});
+        });
+    } catch (...) {
+        store.reset();
+        remove_store_files(path);
+        throw;
+    }
+    return account;
+}
+
+AccountSettings show_account(Session& session) {
+    AccountSettings account;
+    session.store.impl().read([&](SQLite::Database& db) {
+        require_member(db, session);
+        account = records::load_account(db);
+    });
+    return account;
+}
+
+AccountSettings update_account(Session& session, const AccountChanges& changes) {
+    if (changes.company) {
+        validate_company(*changes.company);
+    }
+    if (changes.argon2) {
+        validate_argon2(*changes.argon2);
+    }
+    AccountSettings account;
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "change the account settings");
+        account = records::load_account(db);
+        nlohmann::json details = nlohmann::json::object();
+        if (changes.company && *changes.company != account.company) {
+            details["company"] = {{"from", account.company}, {"to", *changes.company}};
+            account.company = *changes.company;
+        }
+        if (changes.argon2 && *changes.argon2 != account.argon2) {
+            details["argon2"] = {{"from", argon2_json(account.argon2)}, {"to", argon2_json(*changes.argon2)}};
+            account.argon2 = *changes.argon2;
+        }
+        if (!details.empty()) {
+            records::update_account(db, account);
+            audit(db, session, "account.update", "account", details);
+        }
+    });
+    return account;
+}
+
+}  // namespace apiuser

@@ -1,0 +1,281 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <apiuser/account.hpp>
+#include <apiuser/api_users.hpp>
+#include <apiuser/errors.hpp>
+#include <apiuser/password_generator.hpp>
+#include <apiuser/password_policy.hpp>
+#include <apiuser/username.hpp>
+
+#include "audit.hpp"
+#include "permissions.hpp"
+#include "records.hpp"
+#include "store_impl.hpp"
+#include "text_field.hpp"
+#include "unicode.hpp"
+
+namespace apiuser {
+
+namespace {
+
+constexpr std::size_t max_description_code_points = 255;
+constexpr std::size_t max_suggestions = 3;
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// Names close to `reference`: ids a typo or two away, or users whose description mentions it.
+std::vector<std::string> suggest(SQLite::Database& db, std::string_view reference, std::string_view domain) {
+    std::string wanted{reference};
+    if (const auto at = wanted.find('@'); at != std::string::npos) {
+        wanted.resize(at);
+    }
+    if (wanted.starts_with(username_prefix)) {
+        wanted.erase(0, username_prefix.size());
+    }
+    const std::string folded_reference = unicode::is_valid_utf8(reference) ? unicode::fold(reference) : "";
+    std::vector<std::string> suggestions;
+    records::for_each_api_user(db, ApiUserFilter{std::nullopt, true}, [&](const ApiUser& user) {
+        if (suggestions.size() >= max_suggestions) {
+            return;
+        }
+        const bool near_id = wanted.size() >= 6 && edit_distance(wanted, user.id) <= 2;
+        const bool in_description = folded_reference.size() >= 3 &&
+                                    unicode::fold(user.description).find(folded_reference) != std::string::npos;
+        if (near_id || in_description) {
+            suggestions.push_back(user.description.empty()
+                                      ? make_username(user.id, domain)
+                                      : fmt::format("{} ({})", make_username(user.id, domain), user.description));
+        }
+    });
+    return suggestions;
+}
+
+// Returns the API user named by `reference`, or throws Error(not_found) with suggestions.
+ApiUser resolve(SQLite::Database& db, std::string_view reference, std::string_view domain) {
+    if (const auto id = parse_api_user_reference(reference, domain)) {
+        if (auto user = records::find_api_user(db, *id)) {
+            return *user;
+        }
+    }
+    const auto suggestions = suggest(db, reference, domain);
+    std::string hint = "see them with 'apiuser list --all'";
+    if (!suggestions.empty()) {
+        hint = "did you mean ";
+        for (std::size_t i = 0; i < suggestions.size(); ++i) {
+            hint += (i == 0 ? "" : i + 1 == suggestions.size() ? " or " : ", ") + suggestions[i];
+        }
+        hint += "?";
+    }
+    throw Error(ErrorKind::not_found, fmt::format("no API user '{}'", reference), hint);
+}
+
+std::string description_key(std::string_view description) { return unicode::fold(description); }
+
+struct CreationContext {
+    AccountSettings account;
+    Member actor;
+};
+
+// The username and, when the caller gave none, the generated password, chosen together because the
+// policy forbids the password to contain the username.
+struct Candidate {
+    std::string id;
+    std::string username;
+    std::optional<Secret> generated_password;
+    Secret normalized_password;
+};
+
+Candidate choose_candidate(Session& session, const CreationContext& context, const NewApiUser& request) {
+    Candidate candidate;
+    candidate.id = generate_api_user_id(session.random);
+    candidate.username = make_username(candidate.id, context.account.domain);
+    const PasswordContext policy{candidate.username, context.account.company, context.actor.email};
+    if (request.password) {
+        candidate.normalized_password = enforce_password_policy(request.password->view(), policy);
+    } else {
+        candidate.generated_password = generate_password(session.random, policy);
+        candidate.normalized_password = normalize_password(candidate.generated_password->view());
+    }
+    return candidate;
+}
+
+}  // namespace
+
+void validate_description(std::string_view description) {
+    validate_text_field("description", description, max_description_code_points);
+}
+
+CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool dry_run) {
+    validate_description(request.description);
+    CreationContext context;
+    session.store.impl().read([&](SQLite::Database& db) {
+        context.actor = require_account_manager(db, session, "create API users");
+        context.account = records::load_account(db);
+    });
+    Candidate candidate = choose_candidate(session, context, request);
+
+    CreatedApiUser created;
+    const auto now = session.clock.now();
+    created.user.description = request.description;
+    created.user.status = request.disabled ? ApiUserStatus::disabled : ApiUserStatus::enabled;
+    created.user.created_at = created.user.updated_at = now;
+    created.user.created_by = created.user.updated_by = session.actor;
+    const auto key = description_key(request.description);
+
+    if (dry_run) {
+        session.store.impl().read([&](SQLite::Database& db) {
+            created.description_in_use = !key.empty() && records::enabled_description_exists(db, key);
+        });
+        created.user.id = candidate.id;
+        created.user.username = candidate.username;
+        created.generated_password = std::move(candidate.generated_password);
+        return created;
+    }
+
+    // Hashing takes tens of milliseconds on purpose: do it before taking the write lock, so that parallel
+    // creates never queue behind one another's hashing.
+    std::string hash = hash_password(candidate.normalized_password, context.account.argon2, session.random);
+    candidate.normalized_password.clear();
+
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "create API users");
+        // A 48-bit id collides rarely, but usernames are unique for ever: draw again until it is new.
+        while (records::api_user_id_taken(db, candidate.id)) {
+            const std::string id = generate_api_user_id(session.random);
+            const std::string username = make_username(id, context.account.domain);
+            const Secret& typed = request.password ? *request.password : *candidate.generated_password;
+            if (check_password(typed.view(), {username, context.account.company, context.actor.email}).empty()) {
+                candidate.id = id;
+                candidate.username = username;
+            }
+        }
+        created.user.id = candidate.id;
+        created.user.username = candidate.username;
+        created.user.hash = parse_phc_hash(hash);
+        created.description_in_use = !key.empty() && records::enabled_description_exists(db, key);
+        records::insert_api_user(db, created.user, key, hash);
+        audit(db, session, "api_user.create", created.user.username,
+              {{"description", created.user.description},
+               {"status", to_string(created.user.status)},
+               {"password", request.password ? "provided" : "generated"},
+               {"argon2", to_string(context.account.argon2)}});
+    });
+    created.generated_password = std::move(candidate.generated_password);
+    return created;
+}
+
+void list_api_users(Session& session, const ApiUserFilter& filter, const std::function<void(const ApiUser&)>& sink) {
+    session.store.impl().read([&](SQLite::Database& db) {
+        require_member(db, session);
+        records::for_each_api_user(db, filter, sink);
+    });
+}
+
+ApiUser describe_api_user(Session& session, std::string_view reference) {
+    ApiUser user;
+    session.store.impl().read([&](SQLite::Database& db) {
+        require_member(db, session);
+        user = resolve(db, reference, records::load_account(db).domain);
+    });
+    return user;
+}
+
+ApiUser set_description(Session& session, std::string_view reference, std::string_view description) {
+    validate_description(description);
+    ApiUser user;
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "change API users");
+        user = resolve(db, reference, records::load_account(db).domain);
+        if (user.description == description) {
+            return;
+        }
+        const auto now = session.clock.now();
+        records::update_description(db, user.id, description, description_key(description), now, session.actor);
+        audit(db, session, "api_user.set_description", user.username,
+              {{"from", user.description}, {"to", description}});
+        user.description = description;
+        user.updated_at = now;
+        user.updated_by = session.actor;
+    });
+    return user;
+}
+
+std::vector<StatusChange> set_enabled(Session& session, std::span<const std::string> references, bool enabled) {
+    const auto target = enabled ? ApiUserStatus::enabled : ApiUserStatus::disabled;
+    std::vector<StatusChange> changes;
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, enabled ? "enable API users" : "disable API users");
+        const auto domain = records::load_account(db).domain;
+        // Resolve and check every name before changing any, so that a bad one changes nothing.
+        for (const auto& reference : references) {
+            ApiUser user = resolve(db, reference, domain);
+            if (user.status == ApiUserStatus::revoked) {
+                throw Error(ErrorKind::invalid_state,
+                            fmt::format("{} is revoked and can never be {} again", user.username,
+                                        enabled ? "enabled" : "disabled"),
+                            "create a new API user instead: apiuser create --description TEXT");
+            }
+            changes.push_back({std::move(user), false});
+        }
+        const auto now = session.clock.now();
+        for (auto& change : changes) {
+            // The same user named twice is changed once.
+            const auto current = records::find_api_user(db, change.user.id);
+            if (current->status == target) {
+                change.user = *current;
+                continue;
+            }
+            records::update_status(db, change.user.id, target, now, session.actor);
+            audit(db, session, enabled ? "api_user.enable" : "api_user.disable", change.user.username);
+            change.user.status = target;
+            change.user.updated_at = now;
+            change.user.updated_by = session.actor;
+            change.changed = true;
+        }
+    });
+    return changes;
+}
+
+std::vector<StatusChange> revoke(Session& session, std::span<const std::string> references) {
+    std::vector<StatusChange> changes;
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "revoke API users");
+        const auto domain = records::load_account(db).domain;
+        for (const auto& reference : references) {
+            changes.push_back({resolve(db, reference, domain), false});
+        }
+        const auto now = session.clock.now();
+        for (auto& change : changes) {
+            const auto current = records::find_api_user(db, change.user.id);
+            if (current->status == ApiUserStatus::revoked) {
+                change.user = *current;
+                continue;
+            }
+            records::revoke_api_user(db, change.user.id, now, session.actor);
+            audit(db, session, "api_user.revoke", change.user.username,
+                  {{"previous_status", to_string(current->status)}});
+            change.user = *records::find_api_user(db, change.user.id);
+            change.changed = true;
+        }
+    });
+    return changes;
+}
+
+}  // namespace apiuser

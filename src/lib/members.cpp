@@ -1,0 +1,149 @@
+#include <fmt/format.h>
+
+#include <apiuser/errors.hpp>
+#include <apiuser/members.hpp>
+
+#include "audit.hpp"
+#include "permissions.hpp"
+#include "records.hpp"
+#include "store_impl.hpp"
+#include "unicode.hpp"
+
+namespace apiuser {
+
+namespace {
+
+constexpr std::size_t max_login_length = 32;
+constexpr std::size_t max_email_length = 254;
+
+Member load_existing_member(SQLite::Database& db, std::string_view login) {
+    auto member = records::find_member(db, login);
+    if (!member) {
+        throw Error(ErrorKind::not_found, fmt::format("'{}' is not a member of this account", login),
+                    "see the members with 'apiuser member list'");
+    }
+    return *member;
+}
+
+}  // namespace
+
+bool may_manage_account(const Member& member) { return member.owner || member.can_manage_account; }
+
+void validate_login(std::string_view login) {
+    auto invalid = [&](std::string_view why) {
+        return Error(ErrorKind::invalid_input, fmt::format("invalid login name '{}': {}", login, why),
+                     "give the member's login name on this system, as 'id -un' prints it");
+    };
+    if (login.empty() || login.size() > max_login_length) {
+        throw invalid(fmt::format("a login has 1 to {} characters", max_login_length));
+    }
+    if (login.front() == '-') {
+        throw invalid("a login cannot start with '-'");
+    }
+    for (std::size_t i = 0; i < login.size(); ++i) {
+        const char c = login[i];
+        const bool portable = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                              c == '.' || c == '_' || c == '-';
+        // Samba machine accounts end in '$'.
+        if (!portable && !(c == '$' && i + 1 == login.size() && i > 0)) {
+            throw invalid("use letters, digits, '.', '_' and '-'");
+        }
+    }
+}
+
+void validate_email(std::string_view email) {
+    auto invalid = [&](std::string_view why) {
+        return Error(ErrorKind::invalid_input, fmt::format("invalid email address '{}': {}", email, why),
+                     "give an address such as ops@example.com");
+    };
+    if (email.size() > max_email_length) {
+        throw invalid(fmt::format("at most {} characters", max_email_length));
+    }
+    if (!unicode::is_valid_utf8(email)) {
+        throw invalid("not valid UTF-8");
+    }
+    const auto at = email.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) {
+        throw invalid("expected NAME@DOMAIN");
+    }
+    for (char32_t c : unicode::decode(email)) {
+        if (c == ' ' || unicode::is_control(c) || unicode::is_bidi_control(c)) {
+            throw invalid("no spaces or control characters");
+        }
+    }
+}
+
+Member add_member(Session& session, const NewMember& request) {
+    validate_login(request.login);
+    if (!request.email.empty()) {
+        validate_email(request.email);
+    }
+    Member member{request.login, request.email, false, request.can_manage_account, session.clock.now(),
+                  session.actor};
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "add members");
+        if (records::find_member(db, request.login)) {
+            throw Error(ErrorKind::invalid_state, fmt::format("'{}' is already a member", request.login),
+                        fmt::format("change its permission with 'apiuser member set {} --manage-account' or "
+                                    "'--no-manage-account'",
+                                    request.login));
+        }
+        records::insert_member(db, member);
+        audit(db, session, "member.add", member.login,
+              {{"email", member.email}, {"can_manage_account", member.can_manage_account}});
+    });
+    return member;
+}
+
+PermissionChange set_member_permission(Session& session, std::string_view login, bool can_manage_account) {
+    PermissionChange change;
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "change members' permissions");
+        change.member = load_existing_member(db, login);
+        if (change.member.owner) {
+            if (!can_manage_account) {
+                throw Error(ErrorKind::invalid_state,
+                            fmt::format("'{}' is the account owner, who always holds every permission", login),
+                            "the owner cannot be demoted");
+            }
+            return;
+        }
+        if (change.member.can_manage_account == can_manage_account) {
+            return;
+        }
+        records::update_member_permission(db, login, can_manage_account);
+        audit(db, session, "member.set", login, {{"can_manage_account", can_manage_account}});
+        change.member.can_manage_account = can_manage_account;
+        change.changed = true;
+    });
+    return change;
+}
+
+void remove_member(Session& session, std::string_view login) {
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "remove members");
+        const Member member = load_existing_member(db, login);
+        if (member.owner) {
+            throw Error(ErrorKind::invalid_state, fmt::format("'{}' is the account owner and cannot be removed", login),
+                        "the owner stays for the life of the account");
+        }
+        records::delete_member(db, login);
+        audit(db, session, "member.remove", login,
+              {{"email", member.email}, {"can_manage_account", member.can_manage_account}});
+    });
+}
+
+void check_may_manage_account(Session& session, std::string_view what) {
+    session.store.impl().read([&](SQLite::Database& db) { require_account_manager(db, session, what); });
+}
+
+std::vector<Member> list_members(Session& session) {
+    std::vector<Member> members;
+    session.store.impl().read([&](SQLite::Database& db) {
+        require_member(db, session);
+        members = records::all_members(db);
+    });
+    return members;
+}
+
+}  // namespace apiuser

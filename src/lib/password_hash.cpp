@@ -1,0 +1,204 @@
+#include <charconv>
+
+#include <botan/argon2.h>
+#include <botan/rng.h>
+#include <fmt/format.h>
+
+#include <apiuser/errors.hpp>
+#include <apiuser/password_hash.hpp>
+
+namespace apiuser {
+
+namespace {
+
+constexpr std::size_t salt_bytes = 16;
+constexpr std::size_t hash_bytes = 32;
+constexpr std::uint8_t argon2id_variant = 2;
+constexpr std::string_view phc_prefix = "$argon2id$v=19$";
+
+// Lets Botan draw from the injected Random, so that tests can make hashes reproducible.
+class BotanRandomAdapter final : public Botan::RandomNumberGenerator {
+public:
+    explicit BotanRandomAdapter(Random& random) : random_(random) {}
+    void randomize(uint8_t output[], size_t length) override { random_.fill({output, length}); }
+    bool accepts_input() const override { return false; }
+    void add_entropy(const uint8_t[], size_t) override {}
+    std::string name() const override { return "apiuser::Random"; }
+    void clear() override {}
+    bool is_seeded() const override { return true; }
+
+private:
+    Random& random_;
+};
+
+// Parses a decimal number of at most 10 digits (no sign, no leading zero) at the start of `text`.
+std::optional<std::uint64_t> parse_decimal(std::string_view& text) {
+    std::size_t length = 0;
+    while (length < text.size() && text[length] >= '0' && text[length] <= '9') {
+        ++length;
+    }
+    if (length == 0 || length > 10 || (length > 1 && text[0] == '0')) {
+        return std::nullopt;
+    }
+    std::uint64_t value = 0;
+    std::from_chars(text.data(), text.data() + length, value);
+    text.remove_prefix(length);
+    return value;
+}
+
+bool consume(std::string_view& text, std::string_view expected) {
+    if (text.substr(0, expected.size()) != expected) {
+        return false;
+    }
+    text.remove_prefix(expected.size());
+    return true;
+}
+
+bool is_base64_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+// Returns how many bytes the unpadded base64 `text` decodes to; nullopt when it is not unpadded base64.
+std::optional<std::size_t> base64_decoded_size(std::string_view text) {
+    if (text.empty() || text.size() % 4 == 1) {
+        return std::nullopt;
+    }
+    for (char c : text) {
+        if (!is_base64_char(c)) {
+            return std::nullopt;
+        }
+    }
+    return text.size() * 3 / 4;
+}
+
+std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+
+}  // namespace
+
+std::string argon2_params_problem(const Argon2Params& params) {
+    if (params.parallelism < 1 || params.parallelism > max_argon2_parallelism) {
+        return fmt::format("parallelism p={} is outside 1..{}", params.parallelism, max_argon2_parallelism);
+    }
+    if (params.iterations < 1 || params.iterations > max_argon2_iterations) {
+        return fmt::format("iterations t={} is outside 1..{}", params.iterations, max_argon2_iterations);
+    }
+    const std::uint64_t min_memory = 8ull * params.parallelism;
+    if (params.memory_kib < min_memory || params.memory_kib > max_argon2_memory_kib) {
+        return fmt::format("memory m={} KiB is outside {}..{}", params.memory_kib, min_memory,
+                           max_argon2_memory_kib);
+    }
+    return {};
+}
+
+bool weaker_than(const Argon2Params& params, const Argon2Params& reference) {
+    return params.memory_kib < reference.memory_kib || params.iterations < reference.iterations;
+}
+
+Argon2Params parse_argon2_params(std::string_view text) {
+    const std::string original{text};
+    auto malformed = [&](std::string_view why) {
+        return Error(ErrorKind::invalid_input, fmt::format("invalid Argon2 parameters '{}': {}", original, why),
+                     "write them as m=KiB,t=ITERATIONS,p=LANES, for example m=19456,t=2,p=1");
+    };
+    std::optional<std::uint64_t> m, t, p;
+    while (true) {
+        const auto equals = text.find('=');
+        if (equals == std::string_view::npos) {
+            throw malformed("expected KEY=VALUE");
+        }
+        const auto key = text.substr(0, equals);
+        text.remove_prefix(equals + 1);
+        std::optional<std::uint64_t>* slot = key == "m" ? &m : key == "t" ? &t : key == "p" ? &p : nullptr;
+        if (slot == nullptr) {
+            throw malformed(fmt::format("unknown key '{}'", key));
+        }
+        if (slot->has_value()) {
+            throw malformed(fmt::format("'{}' given twice", key));
+        }
+        *slot = parse_decimal(text);
+        if (!slot->has_value() || **slot > 0xffffffffull) {
+            throw malformed(fmt::format("'{}' needs a positive whole number", key));
+        }
+        if (text.empty()) {
+            break;
+        }
+        if (!consume(text, ",")) {
+            throw malformed("expected ',' between parameters");
+        }
+    }
+    if (!m || !t || !p) {
+        throw malformed("all of m, t and p are required");
+    }
+    const Argon2Params params{to_u32(*m), to_u32(*t), to_u32(*p)};
+    if (const auto problem = argon2_params_problem(params); !problem.empty()) {
+        throw malformed(problem);
+    }
+    return params;
+}
+
+std::string to_string(const Argon2Params& params) {
+    return fmt::format("m={},t={},p={}", params.memory_kib, params.iterations, params.parallelism);
+}
+
+std::optional<PhcHash> parse_phc_hash(std::string_view phc) {
+    if (!consume(phc, phc_prefix) || !consume(phc, "m=")) {
+        return std::nullopt;
+    }
+    const auto m = parse_decimal(phc);
+    if (!m || !consume(phc, ",t=")) {
+        return std::nullopt;
+    }
+    const auto t = parse_decimal(phc);
+    if (!t || !consume(phc, ",p=")) {
+        return std::nullopt;
+    }
+    const auto p = parse_decimal(phc);
+    if (!p || !consume(phc, "$")) {
+        return std::nullopt;
+    }
+    if (*m > max_argon2_memory_kib || *t > max_argon2_iterations || *p > max_argon2_parallelism) {
+        return std::nullopt;
+    }
+    PhcHash result;
+    result.params = {to_u32(*m), to_u32(*t), to_u32(*p)};
+    if (!argon2_params_problem(result.params).empty()) {
+        return std::nullopt;
+    }
+    const auto dollar = phc.find('$');
+    if (dollar == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto salt = base64_decoded_size(phc.substr(0, dollar));
+    const auto hash = base64_decoded_size(phc.substr(dollar + 1));
+    if (!salt || !hash || *salt < 8 || *salt > 64 || *hash < 16 || *hash > 64) {
+        return std::nullopt;
+    }
+    result.salt_bytes = *salt;
+    result.hash_bytes = *hash;
+    return result;
+}
+
+std::string hash_password(const Secret& password, const Argon2Params& params, Random& random) {
+    if (const auto problem = argon2_params_problem(params); !problem.empty()) {
+        throw Error(ErrorKind::invalid_input, "cannot hash with these Argon2 parameters: " + problem);
+    }
+    BotanRandomAdapter rng{random};
+    return Botan::argon2_generate_pwhash(password.view().data(), password.size(), rng, params.parallelism,
+                                         params.memory_kib, params.iterations, argon2id_variant, salt_bytes,
+                                         hash_bytes);
+}
+
+HashMatch check_password_hash(const Secret& password, std::string_view phc) {
+    if (!parse_phc_hash(phc)) {
+        return HashMatch::damaged;
+    }
+    try {
+        return Botan::argon2_check_pwhash(password.view().data(), password.size(), std::string{phc})
+                   ? HashMatch::match
+                   : HashMatch::mismatch;
+    } catch (const std::exception&) {
+        return HashMatch::damaged;
+    }
+}
+
+}  // namespace apiuser

@@ -1,0 +1,146 @@
+#include "records.hpp"
+
+namespace apiuser::records {
+
+namespace {
+
+constexpr const char* api_user_columns =
+    "id, username, description, status, created_at, created_by, updated_at, updated_by, revoked_at, "
+    "revoked_by, last_used_at, failed_attempts, password_hash, previous_password_expires_at";
+
+ApiUser read_api_user(const SQLite::Statement& row) {
+    ApiUser user;
+    user.id = row.getColumn(0).getString();
+    user.username = row.getColumn(1).getString();
+    user.description = row.getColumn(2).getString();
+    // The CHECK constraint allows nothing else; a row that slipped past it is treated as the safest state.
+    user.status = parse_status(row.getColumn(3).getString()).value_or(ApiUserStatus::revoked);
+    user.created_at = timestamp_column(row.getColumn(4));
+    user.created_by = row.getColumn(5).getString();
+    user.updated_at = timestamp_column(row.getColumn(6));
+    user.updated_by = row.getColumn(7).getString();
+    user.revoked_at = optional_timestamp_column(row.getColumn(8));
+    user.revoked_by = row.getColumn(9).getString();
+    user.last_used_at = optional_timestamp_column(row.getColumn(10));
+    user.failed_attempts = row.getColumn(11).getInt64();
+    if (!row.getColumn(12).isNull()) {
+        user.hash = parse_phc_hash(row.getColumn(12).getString());
+    }
+    user.previous_password_expires_at = optional_timestamp_column(row.getColumn(13));
+    return user;
+}
+
+}  // namespace
+
+bool api_user_id_taken(SQLite::Database& db, std::string_view id) {
+    SQLite::Statement query{db, "SELECT 1 FROM api_users WHERE id = ?"};
+    query.bind(1, std::string{id});
+    return query.executeStep();
+}
+
+bool enabled_description_exists(SQLite::Database& db, std::string_view description_key) {
+    SQLite::Statement query{db, "SELECT 1 FROM api_users WHERE description_key = ? AND status = 'enabled'"};
+    query.bind(1, std::string{description_key});
+    return query.executeStep();
+}
+
+void insert_api_user(SQLite::Database& db, const ApiUser& user, std::string_view description_key,
+                     std::string_view password_hash) {
+    SQLite::Statement insert{db,
+                             "INSERT INTO api_users (id, username, description, description_key, status, "
+                             "password_hash, created_at, created_by, updated_at, updated_by) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+    insert.bind(1, user.id);
+    insert.bind(2, user.username);
+    insert.bind(3, user.description);
+    insert.bind(4, std::string{description_key});
+    insert.bind(5, std::string{to_string(user.status)});
+    insert.bind(6, std::string{password_hash});
+    insert.bind(7, format_timestamp(user.created_at));
+    insert.bind(8, user.created_by);
+    insert.bind(9, format_timestamp(user.updated_at));
+    insert.bind(10, user.updated_by);
+    insert.exec();
+}
+
+std::optional<ApiUser> find_api_user(SQLite::Database& db, std::string_view id) {
+    SQLite::Statement query{db, std::string{"SELECT "} + api_user_columns + " FROM api_users WHERE id = ?"};
+    query.bind(1, std::string{id});
+    if (!query.executeStep()) {
+        return std::nullopt;
+    }
+    return read_api_user(query);
+}
+
+std::optional<Credential> find_credential(SQLite::Database& db, std::string_view id) {
+    SQLite::Statement query{db,
+                            "SELECT password_hash, previous_password_hash, previous_password_expires_at "
+                            "FROM api_users WHERE id = ?"};
+    query.bind(1, std::string{id});
+    if (!query.executeStep()) {
+        return std::nullopt;
+    }
+    return Credential{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                      optional_timestamp_column(query.getColumn(2))};
+}
+
+void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
+                       const std::function<void(const ApiUser&)>& sink) {
+    std::string sql = std::string{"SELECT "} + api_user_columns + " FROM api_users";
+    if (filter.status) {
+        sql += " WHERE status = ?";
+    } else if (!filter.include_revoked) {
+        sql += " WHERE status <> 'revoked'";
+    }
+    sql += " ORDER BY seq";
+    SQLite::Statement query{db, sql};
+    if (filter.status) {
+        query.bind(1, std::string{to_string(*filter.status)});
+    }
+    while (query.executeStep()) {
+        sink(read_api_user(query));
+    }
+}
+
+void for_each_api_user_id(SQLite::Database& db, const std::function<void(std::string_view)>& sink) {
+    SQLite::Statement query{db, "SELECT id FROM api_users ORDER BY seq"};
+    while (query.executeStep()) {
+        sink(query.getColumn(0).getText());
+    }
+}
+
+void update_description(SQLite::Database& db, std::string_view id, std::string_view description,
+                        std::string_view description_key, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db,
+                             "UPDATE api_users SET description = ?, description_key = ?, updated_at = ?, "
+                             "updated_by = ? WHERE id = ?"};
+    update.bind(1, std::string{description});
+    update.bind(2, std::string{description_key});
+    update.bind(3, format_timestamp(at));
+    update.bind(4, std::string{by});
+    update.bind(5, std::string{id});
+    update.exec();
+}
+
+void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at,
+                   std::string_view by) {
+    SQLite::Statement update{db, "UPDATE api_users SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?"};
+    update.bind(1, std::string{to_string(status)});
+    update.bind(2, format_timestamp(at));
+    update.bind(3, std::string{by});
+    update.bind(4, std::string{id});
+    update.exec();
+}
+
+void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db,
+                             "UPDATE api_users SET status = 'revoked', password_hash = NULL, "
+                             "previous_password_hash = NULL, previous_password_expires_at = NULL, "
+                             "revoked_at = ?1, revoked_by = ?2, updated_at = ?1, updated_by = ?2 WHERE id = ?3"};
+    update.bind(1, format_timestamp(at));
+    update.bind(2, std::string{by});
+    update.bind(3, std::string{id});
+    update.exec();
+}
+
+}  // namespace apiuser::records

@@ -1,0 +1,45 @@
+#pragma once
+
+// The store's internals: the only part of the library, with the records_*.cpp files, that sees SQLite.
+
+#include <filesystem>
+#include <functional>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <apiuser/store.hpp>
+
+namespace apiuser {
+
+class Store::Impl {
+public:
+    Impl(std::filesystem::path path, SQLite::Database db, bool read_only)
+        : path_(std::move(path)), db_(std::move(db)), read_only_(read_only) {}
+
+    const std::filesystem::path& path() const noexcept { return path_; }
+    SQLite::Database& db() noexcept { return db_; }
+
+    // Runs `body` in one BEGIN IMMEDIATE transaction and commits it; on any exception everything is rolled
+    // back and the exception (SQLite's translated to apiuser::Error) propagates.
+    void write(const std::function<void(SQLite::Database&)>& body);
+
+    // Runs `body` in one read transaction, so that it sees a single consistent snapshot.
+    void read(const std::function<void(SQLite::Database&)>& body);
+
+    // Translates a SQLite failure into an Error naming this store and what to do.
+    [[noreturn]] void fail(const SQLite::Exception& e) const;
+
+private:
+    std::filesystem::path path_;
+    SQLite::Database db_;
+    bool read_only_;
+};
+
+// The schema version this build writes, and the migrations that reach it (schema.cpp).
+int current_schema_version();
+// Brings `db` from `from_version` to current_schema_version(); must run inside a write transaction.
+void migrate(SQLite::Database& db, int from_version);
+// The value of PRAGMA application_id that marks a database as an apiuser store.
+inline constexpr int apiuser_application_id = 0x61706975;  // "apiu"
+
+}  // namespace apiuser
