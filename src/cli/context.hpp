@@ -85,5 +85,6 @@ void add_init_command(Commands& commands);
 void add_api_user_commands(Commands& commands);
 void add_member_commands(Commands& commands);
 void add_log_command(Commands& commands);
+void add_account_commands(Commands& commands);
 
 }  // namespace apiuser::cli

@@ -27,12 +27,9 @@ void run_init(Context& context, const InitOptions& options) {
     if (!options.argon2.empty()) {
         request.argon2 = parse_argon2_params(options.argon2);
     }
-    if (below_recommended(request.argon2)) {
-        console.warning(fmt::format("Argon2 parameters {} are below the recommended {}: use them only for tests",
-                                    to_string(request.argon2), to_string(recommended_argon2_params)));
-    }
     const auto path = context.store_path();
     const auto account = init_account(path, request, context.clock(), context.store_options());
+    warn_if_weak(console, account.argon2);
     if (options.json) {
         auto document = to_json(account);
         document["store"] = path.string();

@@ -109,13 +109,21 @@ void print_account(Console& console, const AccountSettings& account) {
     print_field(console, "Argon2id", to_string(account.argon2));
 }
 
-JsonArrayWriter::JsonArrayWriter(Console& console) : console_(console) { console_.out() << '['; }
+void warn_if_weak(Console& console, const Argon2Params& params) {
+    if (below_recommended(params)) {
+        console.warning(fmt::format("Argon2 parameters {} are below the recommended {}: use them only for tests",
+                                    to_string(params), to_string(recommended_argon2_params)));
+    }
+}
+
+JsonArrayWriter::JsonArrayWriter(Console& console) : console_(console) {}
 
 void JsonArrayWriter::add(const Json& element) {
-    console_.out() << (empty_ ? "\n" : ",\n") << console_.dump(element, console_.out_is_terminal());
+    // Nothing is printed before the first element, so that a command failing early prints no half array.
+    console_.out() << (empty_ ? "[\n" : ",\n") << console_.dump(element, console_.out_is_terminal());
     empty_ = false;
 }
 
-void JsonArrayWriter::finish() { console_.out() << (empty_ ? "]\n" : "\n]\n"); }
+void JsonArrayWriter::finish() { console_.out() << (empty_ ? "[]\n" : "\n]\n"); }
 
 }  // namespace apiuser::cli

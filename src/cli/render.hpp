@@ -28,6 +28,9 @@ void print_api_user(Console& console, const ApiUser& user);
 // Prints the account settings as "Label: value" lines.
 void print_account(Console& console, const AccountSettings& account);
 
+// Warns on stderr when `params` are below the recommended Argon2 cost.
+void warn_if_weak(Console& console, const Argon2Params& params);
+
 // Prints "[", then one element per call of `next`, then "]": a JSON array that never sits whole in memory.
 class JsonArrayWriter {
 public:

@@ -135,6 +135,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         Commands commands{app, context};
         add_api_user_commands(commands);
         add_member_commands(commands);
+        add_account_commands(commands);
         add_init_command(commands);
         add_log_command(commands);
         add_help_command(commands, help_topic);

@@ -15,14 +15,6 @@ Table::Table(Console& console, std::vector<Column> columns) : console_(console),
     widths_.resize(columns_.size());
 }
 
-Table::~Table() {
-    try {
-        finish();
-    } catch (...) {
-        // A failed write was already visible to anyone calling finish(); a destructor must not throw.
-    }
-}
-
 void Table::add(std::vector<std::string> cells) {
     if (streaming_) {
         print(cells);

@@ -20,14 +20,14 @@ public:
     };
 
     Table(Console& console, std::vector<Column> columns);
-    ~Table();
     Table(const Table&) = delete;
     Table& operator=(const Table&) = delete;
 
     // Adds a row of terminal-safe cells, one per column.
     void add(std::vector<std::string> cells);
 
-    // Prints whatever is held back. Called by the destructor too, but call it to see write errors.
+    // Prints whatever is held back, headings included. Not called on destruction: a command that fails
+    // part-way prints no half table.
     void finish();
 
 private:

@@ -1,0 +1,98 @@
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include "pty.hpp"
+
+namespace apiuser::test {
+
+PtySession::PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    std::vector<std::string> env_strings;
+    for (const auto& [key, value] : env) {
+        env_strings.push_back(key + "=" + value);
+    }
+    std::vector<char*> env_pointers;
+    for (auto& s : env_strings) {
+        env_pointers.push_back(s.data());
+    }
+    env_pointers.push_back(nullptr);
+    std::vector<std::string> args = argv;
+    std::vector<char*> arg_pointers;
+    for (auto& s : args) {
+        arg_pointers.push_back(s.data());
+    }
+    arg_pointers.push_back(nullptr);
+    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
+    if (pid_ < 0) {
+        throw std::runtime_error("forkpty failed");
+    }
+    if (pid_ == 0) {
+        ::signal(SIGPIPE, SIG_DFL);
+        ::execve(arg_pointers[0], arg_pointers.data(), env_pointers.data());
+        ::_exit(127);
+    }
+}
+
+PtySession::~PtySession() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    if (master_ >= 0) {
+        ::close(master_);
+    }
+}
+
+bool PtySession::read_some(std::chrono::milliseconds timeout) {
+    pollfd fd{master_, POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) {
+        return false;
+    }
+    char buffer[4096];
+    const auto n = ::read(master_, buffer, sizeof buffer);
+    if (n <= 0) {
+        return false;  // EIO once the child has closed the terminal
+    }
+    output_.append(buffer, static_cast<std::size_t>(n));
+    return true;
+}
+
+bool PtySession::expect(const std::string& text, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (output_.find(text) == std::string::npos) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || !read_some(left)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void PtySession::send(const std::string& text) { (void)!::write(master_, text.data(), text.size()); }
+
+void PtySession::signal(int signal_number) { ::kill(pid_, signal_number); }
+
+bool PtySession::echo_on() const {
+    termios settings{};
+    ::tcgetattr(master_, &settings);
+    return (settings.c_lflag & ECHO) != 0;
+}
+
+int PtySession::wait() {
+    while (read_some(std::chrono::milliseconds{2000})) {
+    }
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace apiuser::test

@@ -1,0 +1,288 @@
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <catch2/catch.hpp>
+
+#include <apiuser/account.hpp>
+#include <apiuser/api_users.hpp>
+#include <apiuser/audit_log.hpp>
+#include <apiuser/errors.hpp>
+#include <apiuser/members.hpp>
+#include <apiuser/store.hpp>
+
+#include "fixed_random.hpp"
+#include "manual_clock.hpp"
+#include "sandbox.hpp"
+
+using namespace apiuser;
+namespace fs = std::filesystem;
+
+namespace {
+
+mode_t mode_of(const fs::path& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+
+NewAccount test_account(const std::string& owner = "owner") {
+    NewAccount account;
+    account.company = "Acme Widgets Ltd";
+    account.owner_login = owner;
+    account.owner_email = "owner@acme.example";
+    account.argon2 = {8, 1, 1};
+    return account;
+}
+
+ErrorKind kind_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no apiuser::Error was thrown");
+    return ErrorKind::store;
+}
+
+}  // namespace
+
+TEST_CASE("a new store is 0600 in a 0700 directory whatever the umask", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "a" / "b" / "apiuser.db";
+    const mode_t previous = ::umask(0);
+    init_account(path, test_account(), clock);
+    ::umask(previous);
+    CHECK(mode_of(path) == 0600);
+    CHECK(mode_of(path.parent_path()) == 0700);
+    CHECK(mode_of(path.parent_path().parent_path()) == 0700);
+}
+
+TEST_CASE("init refuses an existing path and leaves it alone", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    std::ifstream before_file{path, std::ios::binary};
+    const std::string before{std::istreambuf_iterator<char>{before_file}, {}};
+    CHECK(kind_of([&] { init_account(path, test_account(), clock); }) == ErrorKind::invalid_state);
+    std::ifstream after_file{path, std::ios::binary};
+    CHECK(std::string{std::istreambuf_iterator<char>{after_file}, {}} == before);
+}
+
+TEST_CASE("init never follows a symlink planted at the store path", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto target = sandbox.dir() / "elsewhere";
+    const auto path = sandbox.dir() / "apiuser.db";
+    fs::create_symlink(target, path);
+    CHECK(kind_of([&] { init_account(path, test_account(), clock); }) == ErrorKind::invalid_state);
+    CHECK_FALSE(fs::exists(target));
+}
+
+TEST_CASE("a failed init leaves no file behind", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    auto account = test_account();
+    account.company = "";
+    CHECK(kind_of([&] { init_account(path, account, clock); }) == ErrorKind::invalid_input);
+    CHECK_FALSE(fs::exists(path));
+    account = test_account();
+    account.domain = "not a domain";
+    CHECK(kind_of([&] { init_account(path, account, clock); }) == ErrorKind::invalid_input);
+    CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("stores readable or writable by others are refused", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    for (mode_t mode : {0604u, 0602u, 0601u, 0644u, 0666u}) {
+        ::chmod(path.c_str(), mode);
+        try {
+            Store::open(path);
+            FAIL("opened a store with mode " << mode);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::store);
+            CHECK_THAT(e.hint(), Catch::Contains("chmod o-rwx"));
+        }
+    }
+    ::chmod(path.c_str(), 0640);
+    CHECK_NOTHROW(Store::open(path));
+}
+
+TEST_CASE("files that are not our SQLite stores are refused and never modified", "[store]") {
+    test::Sandbox sandbox;
+    const auto path = sandbox.dir() / "file";
+    auto write = [&](const std::string& bytes) {
+        std::ofstream{path, std::ios::binary | std::ios::trunc} << bytes;
+        ::chmod(path.c_str(), 0600);
+    };
+    auto read = [&] {
+        std::ifstream file{path, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{file}, {}};
+    };
+    for (const std::string& content : std::vector<std::string>{std::string{}, std::string{"hello, world\n"}, std::string(4096, '\0'),
+                                       std::string{"SQLite format 3"}}) {
+        write(content);
+        CHECK(kind_of([&] { Store::open(path); }) == ErrorKind::store);
+        CHECK(read() == content);
+    }
+    fs::remove(path);
+    {
+        SQLite::Database other{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        other.exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+    }
+    ::chmod(path.c_str(), 0600);
+    const auto before = read();
+    CHECK(kind_of([&] { Store::open(path); }) == ErrorKind::store);
+    CHECK(read() == before);
+}
+
+TEST_CASE("a store of a newer schema is refused and left as it was", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    {
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+        db.exec("PRAGMA user_version = 999");
+    }
+    std::ifstream before_file{path, std::ios::binary};
+    const std::string before{std::istreambuf_iterator<char>{before_file}, {}};
+    try {
+        Store::open(path);
+        FAIL("opened a newer store");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::store);
+        CHECK_THAT(e.what(), Catch::Contains("newer"));
+    }
+    std::ifstream after_file{path, std::ios::binary};
+    CHECK(std::string{std::istreambuf_iterator<char>{after_file}, {}} == before);
+}
+
+TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOME", "[store]") {
+    CHECK(default_store_path("/s/x.db", "/xdg", "/home/u") == fs::path{"/s/x.db"});
+    CHECK(default_store_path("", "/xdg", "/home/u") == fs::path{"/xdg/apiuser/apiuser.db"});
+    CHECK(default_store_path(nullptr, "relative", "/home/u") == fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
+    CHECK(default_store_path(nullptr, nullptr, "/home/u") == fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
+    CHECK_THROWS_AS(default_store_path(nullptr, nullptr, nullptr), Error);
+}
+
+TEST_CASE("only the owner and admins change things; members read; others nothing", "[store][permissions]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    test::FixedRandom random;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account("owner"), clock);
+    auto store = Store::open(path);
+    Session owner{store, "owner", clock, random};
+    add_member(owner, {"admin", "admin@acme.example", true});
+    add_member(owner, {"plain", "", false});
+    Session admin{store, "admin", clock, random};
+    Session plain{store, "plain", clock, random};
+    Session stranger{store, "stranger", clock, random};
+
+    const auto created = create_api_user(admin, {"Magento Production", false, Secret{"Str0ng-enough!"}});
+    const std::vector<std::string> names{created.user.username};
+
+    for (Session* reader : {&owner, &admin, &plain}) {
+        CHECK_NOTHROW(describe_api_user(*reader, created.user.id));
+        CHECK_NOTHROW(list_members(*reader));
+        CHECK_NOTHROW(show_account(*reader));
+    }
+    CHECK(kind_of([&] { describe_api_user(stranger, created.user.id); }) == ErrorKind::permission_denied);
+    CHECK(kind_of([&] { list_members(stranger); }) == ErrorKind::permission_denied);
+    CHECK(kind_of([&] { read_audit_log(stranger, {}, [](const AuditEntry&) {}); }) == ErrorKind::permission_denied);
+
+    for (Session* refused : {&plain, &stranger}) {
+        CHECK(kind_of([&] { create_api_user(*refused, {"x", false, Secret{"Str0ng-enough!"}}); }) ==
+              ErrorKind::permission_denied);
+        CHECK(kind_of([&] { set_enabled(*refused, names, false); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { revoke(*refused, names); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { set_description(*refused, names[0], "y"); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { add_member(*refused, {"new", "", false}); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { set_member_permission(*refused, "plain", true); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { remove_member(*refused, "admin"); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { update_account(*refused, {std::string{"New Co"}, std::nullopt}); }) ==
+              ErrorKind::permission_denied);
+    }
+    CHECK(describe_api_user(owner, created.user.id).status == ApiUserStatus::enabled);
+
+    CHECK(kind_of([&] { set_member_permission(admin, "owner", false); }) == ErrorKind::invalid_state);
+    CHECK(kind_of([&] { remove_member(admin, "owner"); }) == ErrorKind::invalid_state);
+    CHECK_NOTHROW(set_member_permission(owner, "admin", false));
+    CHECK(kind_of([&] { set_enabled(admin, names, false); }) == ErrorKind::permission_denied);
+}
+
+TEST_CASE("every change writes exactly one audit row, in its own transaction", "[store][audit]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    test::FixedRandom random;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account("owner"), clock);
+    auto store = Store::open(path);
+    Session owner{store, "owner", clock, random};
+    add_member(owner, {"alice", "", false});
+    set_member_permission(owner, "alice", true);
+    set_member_permission(owner, "alice", true);  // no change: no row
+    const auto user = create_api_user(owner, {"Dynamics CRM", false, std::nullopt}).user;
+    const std::vector<std::string> names{user.id};
+    set_enabled(owner, names, false);
+    set_enabled(owner, names, false);  // no change: no row
+    set_description(owner, user.id, "Dynamics CRM (EU)");
+    revoke(owner, names);
+    revoke(owner, names);  // no change: no row
+    remove_member(owner, "alice");
+    update_account(owner, {std::nullopt, Argon2Params{16, 1, 1}});
+
+    std::vector<std::string> actions;
+    read_audit_log(owner, {}, [&](const AuditEntry& entry) {
+        actions.push_back(entry.action + " " + entry.target);
+        CHECK(entry.actor == "owner");
+        CHECK(entry.at == clock.now());
+    });
+    CHECK(actions == std::vector<std::string>{
+                         "account.init account", "member.add alice", "member.set alice",
+                         "api_user.create " + user.username, "api_user.disable " + user.username,
+                         "api_user.set_description " + user.username, "api_user.revoke " + user.username,
+                         "member.remove alice", "account.update account"});
+
+    std::vector<std::string> about_user;
+    read_audit_log(owner, {std::nullopt, user.id}, [&](const AuditEntry& entry) { about_user.push_back(entry.action); });
+    CHECK(about_user.size() == 4);
+}
+
+TEST_CASE("a username collision draws a new id instead of failing", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    test::StuckRandom stuck;
+    test::FixedRandom random;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account("owner"), clock);
+    auto store = Store::open(path);
+    Session first{store, "owner", clock, stuck};
+    const auto a = create_api_user(first, {"", false, Secret{"Str0ng-enough!"}}).user;
+    CHECK(a.id == "424242424242");
+    // The second create draws 424242424242 again from the stuck generator; the retry must use fresh randomness.
+    struct StuckThenRandom final : Random {
+        test::StuckRandom stuck;
+        test::FixedRandom random{5};
+        int calls = 0;
+        void fill(std::span<std::uint8_t> out) override {
+            if (calls++ == 0) {
+                stuck.fill(out);
+            } else {
+                random.fill(out);
+            }
+        }
+    } mixed;
+    Session second{store, "owner", clock, mixed};
+    const auto b = create_api_user(second, {"", false, Secret{"Str0ng-enough!"}}).user;
+    CHECK(b.id != a.id);
+    CHECK(b.id.size() == 12);
+}
