@@ -9,6 +9,7 @@
 #include <apiuser/password_policy.hpp>
 #include <apiuser/username.hpp>
 
+#include "api_user_lookup.hpp"
 #include "audit.hpp"
 #include "permissions.hpp"
 #include "records.hpp"
@@ -21,72 +22,16 @@ namespace apiuser {
 namespace {
 
 constexpr std::size_t max_description_code_points = 255;
-constexpr std::size_t max_suggestions = 3;
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-// Names close to `reference`: ids a typo or two away, or users whose description mentions it.
-std::vector<std::string> suggest(SQLite::Database& db, std::string_view reference, std::string_view domain) {
-    std::string wanted{reference};
-    if (const auto at = wanted.find('@'); at != std::string::npos) {
-        wanted.resize(at);
-    }
-    if (wanted.starts_with(username_prefix)) {
-        wanted.erase(0, username_prefix.size());
-    }
-    const std::string folded_reference = unicode::is_valid_utf8(reference) ? unicode::fold(reference) : "";
-    std::vector<std::string> suggestions;
-    records::for_each_api_user(db, ApiUserFilter{std::nullopt, true}, [&](const ApiUser& user) {
-        if (suggestions.size() >= max_suggestions) {
-            return;
-        }
-        const bool near_id = wanted.size() >= 6 && edit_distance(wanted, user.id) <= 2;
-        const bool in_description = folded_reference.size() >= 3 &&
-                                    unicode::fold(user.description).find(folded_reference) != std::string::npos;
-        if (near_id || in_description) {
-            suggestions.push_back(user.description.empty()
-                                      ? make_username(user.id, domain)
-                                      : fmt::format("{} ({})", make_username(user.id, domain), user.description));
-        }
-    });
-    return suggestions;
-}
-
-// Returns the API user named by `reference`, or throws Error(not_found) with suggestions.
-ApiUser resolve(SQLite::Database& db, std::string_view reference, std::string_view domain) {
-    if (const auto id = parse_api_user_reference(reference, domain)) {
-        if (auto user = records::find_api_user(db, *id)) {
-            return *user;
-        }
-    }
-    const auto suggestions = suggest(db, reference, domain);
-    std::string hint = "see them with 'apiuser list --all'";
-    if (!suggestions.empty()) {
-        hint = "did you mean ";
-        for (std::size_t i = 0; i < suggestions.size(); ++i) {
-            hint += (i == 0 ? "" : i + 1 == suggestions.size() ? " or " : ", ") + suggestions[i];
-        }
-        hint += "?";
-    }
-    throw Error(ErrorKind::not_found, fmt::format("no API user '{}'", reference), hint);
-}
 
 std::string description_key(std::string_view description) { return unicode::fold(description); }
+
+// An old password whose overlap has ended no longer works, even before the next write erases it.
+ApiUser without_ended_overlap(ApiUser user, Timestamp now) {
+    if (user.previous_password_expires_at && *user.previous_password_expires_at <= now) {
+        user.previous_password_expires_at.reset();
+    }
+    return user;
+}
 
 struct CreationContext {
     AccountSettings account;
@@ -184,7 +129,14 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
 void list_api_users(Session& session, const ApiUserFilter& filter, const std::function<void(const ApiUser&)>& sink) {
     session.store.impl().read([&](SQLite::Database& db) {
         require_member(db, session);
-        records::for_each_api_user(db, filter, sink);
+        const auto now = session.clock.now();
+        records::for_each_api_user(db, filter, [&](const ApiUser& user) {
+            if (user.previous_password_expires_at && *user.previous_password_expires_at <= now) {
+                sink(without_ended_overlap(user, now));
+            } else {
+                sink(user);
+            }
+        });
     });
 }
 
@@ -194,7 +146,7 @@ ApiUser describe_api_user(Session& session, std::string_view reference) {
         require_member(db, session);
         user = resolve(db, reference, records::load_account(db).domain);
     });
-    return user;
+    return without_ended_overlap(std::move(user), session.clock.now());
 }
 
 ApiUser set_description(Session& session, std::string_view reference, std::string_view description) {

@@ -1,0 +1,17 @@
+#pragma once
+
+// Finding an API user from what a person typed, for every operation that takes a USERNAME.
+
+#include <string_view>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <apiuser/api_user.hpp>
+
+namespace apiuser {
+
+// Returns the API user named by `reference` (username in any case, local part, or 12-hex id) in an account
+// whose usernames end in @`domain`; throws Error(not_found) with "did you mean" suggestions otherwise.
+ApiUser resolve(SQLite::Database& db, std::string_view reference, std::string_view domain);
+
+}  // namespace apiuser
