@@ -30,4 +30,8 @@ std::string format_timestamp(Timestamp t);
 // bare date ("2026-11-27", meaning its midnight UTC) from `text`; nullopt when it is neither.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
+// Parses a duration such as "90s", "15m", "24h" or "7d" (one whole number and one unit) from `text`;
+// nullopt when it is malformed, zero or negative.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
 }  // namespace apiuser

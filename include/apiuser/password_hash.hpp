@@ -57,6 +57,10 @@ std::optional<PhcHash> parse_phc_hash(std::string_view phc);
 // `random`; returns the PHC string.
 std::string hash_password(const Secret& password, const Argon2Params& params, Random& random);
 
+// Returns a well-formed hash with `params` that no password matches: checking a password against it costs
+// exactly what checking a real hash costs, for the paths (unknown user, ...) that must not be faster.
+std::string make_decoy_hash(const Argon2Params& params, Random& random);
+
 enum class HashMatch { match, mismatch, damaged };
 
 // Checks `password` against the stored PHC string `phc`. A damaged or out-of-bounds `phc` is reported

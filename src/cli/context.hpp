@@ -86,5 +86,7 @@ void add_api_user_commands(Commands& commands);
 void add_member_commands(Commands& commands);
 void add_log_command(Commands& commands);
 void add_account_commands(Commands& commands);
+void add_verify_command(Commands& commands);
+void add_passwd_command(Commands& commands);
 
 }  // namespace apiuser::cli

@@ -15,7 +15,7 @@ Json optional_text(const std::string& text) {
 }
 
 void print_field(Console& console, std::string_view label, std::string_view value) {
-    console.result(fmt::format("{:<14}{}", fmt::format("{}:", label), value));
+    console.result(fmt::format("{:<16}{}", fmt::format("{}:", label), value));
 }
 
 std::string by(std::string_view time, std::string_view actor) {

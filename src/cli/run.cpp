@@ -134,6 +134,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         std::vector<std::string> help_topic;
         Commands commands{app, context};
         add_api_user_commands(commands);
+        add_passwd_command(commands);
+        add_verify_command(commands);
         add_member_commands(commands);
         add_account_commands(commands);
         add_init_command(commands);

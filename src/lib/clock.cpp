@@ -115,4 +115,21 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     return east ? result - offset : result + offset;
 }
 
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+    if (text.size() < 2) {
+        return std::nullopt;
+    }
+    const char unit = text.back();
+    const std::int64_t scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    std::int64_t count = 0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size() - 1;
+    const auto [end, ec] = std::from_chars(first, last, count);
+    // A billion days is far beyond any sane bound and far below overflow.
+    if (scale == 0 || ec != std::errc{} || end != last || count <= 0 || count > 1'000'000'000) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds{count * scale};
+}
+
 }  // namespace apiuser

@@ -1,6 +1,7 @@
 #include <charconv>
 
 #include <botan/argon2.h>
+#include <botan/base64.h>
 #include <botan/rng.h>
 #include <fmt/format.h>
 
@@ -186,6 +187,20 @@ std::string hash_password(const Secret& password, const Argon2Params& params, Ra
     return Botan::argon2_generate_pwhash(password.view().data(), password.size(), rng, params.parallelism,
                                          params.memory_kib, params.iterations, argon2id_variant, salt_bytes,
                                          hash_bytes);
+}
+
+std::string make_decoy_hash(const Argon2Params& params, Random& random) {
+    std::vector<std::uint8_t> salt(salt_bytes), hash(hash_bytes);
+    random.fill(salt);
+    random.fill(hash);
+    auto unpadded = [](std::string encoded) {
+        while (!encoded.empty() && encoded.back() == '=') {
+            encoded.pop_back();
+        }
+        return encoded;
+    };
+    return fmt::format("{}m={},t={},p={}${}${}", phc_prefix, params.memory_kib, params.iterations, params.parallelism,
+                       unpadded(Botan::base64_encode(salt)), unpadded(Botan::base64_encode(hash)));
 }
 
 HashMatch check_password_hash(const Secret& password, std::string_view phc) {

@@ -39,9 +39,14 @@ void delete_member(SQLite::Database& db, std::string_view login);
 
 // What the library needs to verify a password; never leaves the library.
 struct Credential {
+    std::string id;
+    std::string username;
+    ApiUserStatus status = ApiUserStatus::revoked;
     std::string password_hash;           // empty once revoked
-    std::string previous_password_hash;  // empty unless an old password still works
+    std::string previous_password_hash;  // empty unless an old password may still work
     std::optional<Timestamp> previous_password_expires_at;
+    std::optional<Timestamp> last_used_at;
+    std::int64_t failed_attempts = 0;
 };
 
 bool api_user_id_taken(SQLite::Database& db, std::string_view id);
@@ -60,6 +65,20 @@ void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus stat
                    std::string_view by);
 // Marks `id` revoked and erases its password hashes.
 void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, std::string_view by);
+// Sets a new password hash; the current one becomes the previous one until `keep_until`, or with no
+// `keep_until` every older hash is erased. Resets the failure counter.
+void set_password_hash(SQLite::Database& db, std::string_view id, std::string_view hash,
+                       std::optional<Timestamp> keep_until, Timestamp at, std::string_view by);
+// Replaces the current hash `expected` by `upgraded`, a stronger hash of the same password, unless the
+// password changed meanwhile. The previous password, if any, is left alone.
+void upgrade_password_hash(SQLite::Database& db, std::string_view id, std::string_view expected,
+                           std::string_view upgraded);
+// Records a successful verification: the time when `last_used` is set, and no failures since.
+void record_success(SQLite::Database& db, std::string_view id, std::optional<Timestamp> last_used);
+// Counts one more failed verification.
+void record_failure(SQLite::Database& db, std::string_view id);
+// Erases every previous password whose overlap ended at or before `now`.
+void erase_expired_previous_passwords(SQLite::Database& db, Timestamp now);
 
 void append_audit(SQLite::Database& db, const AuditEntry& entry);
 void for_each_audit_entry(SQLite::Database& db, const AuditFilter& filter,

@@ -74,14 +74,22 @@ std::optional<ApiUser> find_api_user(SQLite::Database& db, std::string_view id) 
 
 std::optional<Credential> find_credential(SQLite::Database& db, std::string_view id) {
     SQLite::Statement query{db,
-                            "SELECT password_hash, previous_password_hash, previous_password_expires_at "
-                            "FROM api_users WHERE id = ?"};
+                            "SELECT id, username, status, password_hash, previous_password_hash, "
+                            "previous_password_expires_at, last_used_at, failed_attempts FROM api_users WHERE id = ?"};
     query.bind(1, std::string{id});
     if (!query.executeStep()) {
         return std::nullopt;
     }
-    return Credential{query.getColumn(0).getString(), query.getColumn(1).getString(),
-                      optional_timestamp_column(query.getColumn(2))};
+    Credential credential;
+    credential.id = query.getColumn(0).getString();
+    credential.username = query.getColumn(1).getString();
+    credential.status = parse_status(query.getColumn(2).getString()).value_or(ApiUserStatus::revoked);
+    credential.password_hash = query.getColumn(3).getString();
+    credential.previous_password_hash = query.getColumn(4).getString();
+    credential.previous_password_expires_at = optional_timestamp_column(query.getColumn(5));
+    credential.last_used_at = optional_timestamp_column(query.getColumn(6));
+    credential.failed_attempts = query.getColumn(7).getInt64();
+    return credential;
 }
 
 void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
@@ -140,6 +148,61 @@ void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, st
     update.bind(1, format_timestamp(at));
     update.bind(2, std::string{by});
     update.bind(3, std::string{id});
+    update.exec();
+}
+
+void set_password_hash(SQLite::Database& db, std::string_view id, std::string_view hash,
+                       std::optional<Timestamp> keep_until, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db,
+                             "UPDATE api_users SET "
+                             "previous_password_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE password_hash END, "
+                             "previous_password_expires_at = ?1, password_hash = ?2, failed_attempts = 0, "
+                             "updated_at = ?3, updated_by = ?4 WHERE id = ?5"};
+    if (keep_until) {
+        update.bind(1, format_timestamp(*keep_until));
+    } else {
+        update.bind(1);
+    }
+    update.bind(2, std::string{hash});
+    update.bind(3, format_timestamp(at));
+    update.bind(4, std::string{by});
+    update.bind(5, std::string{id});
+    update.exec();
+}
+
+void upgrade_password_hash(SQLite::Database& db, std::string_view id, std::string_view expected,
+                           std::string_view upgraded) {
+    SQLite::Statement update{db, "UPDATE api_users SET password_hash = ? WHERE id = ? AND password_hash = ?"};
+    update.bind(1, std::string{upgraded});
+    update.bind(2, std::string{id});
+    update.bind(3, std::string{expected});
+    update.exec();
+}
+
+void record_success(SQLite::Database& db, std::string_view id, std::optional<Timestamp> last_used) {
+    SQLite::Statement update{db,
+                             "UPDATE api_users SET last_used_at = coalesce(?, last_used_at), failed_attempts = 0 "
+                             "WHERE id = ?"};
+    if (last_used) {
+        update.bind(1, format_timestamp(*last_used));
+    } else {
+        update.bind(1);
+    }
+    update.bind(2, std::string{id});
+    update.exec();
+}
+
+void record_failure(SQLite::Database& db, std::string_view id) {
+    SQLite::Statement update{db, "UPDATE api_users SET failed_attempts = failed_attempts + 1 WHERE id = ?"};
+    update.bind(1, std::string{id});
+    update.exec();
+}
+
+void erase_expired_previous_passwords(SQLite::Database& db, Timestamp now) {
+    SQLite::Statement update{db,
+                             "UPDATE api_users SET previous_password_hash = NULL, previous_password_expires_at = NULL "
+                             "WHERE previous_password_expires_at <= ?"};
+    update.bind(1, format_timestamp(now));
     update.exec();
 }
 

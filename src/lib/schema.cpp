@@ -55,6 +55,8 @@ CREATE TABLE api_users (
     CHECK (previous_password_hash IS NULL OR status <> 'revoked')
 ) STRICT;
 CREATE INDEX api_users_enabled_description ON api_users (description_key) WHERE status = 'enabled';
+CREATE INDEX api_users_previous_password_expiry ON api_users (previous_password_expires_at)
+    WHERE previous_password_expires_at IS NOT NULL;
 
 CREATE TABLE audit_log (
     seq     INTEGER PRIMARY KEY AUTOINCREMENT,

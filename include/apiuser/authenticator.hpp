@@ -1,0 +1,67 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <apiuser/clock.hpp>
+#include <apiuser/store.hpp>
+
+namespace apiuser {
+
+// Why an authentication failed. Callers show the API client one thing, "authentication failed",
+// whatever this says: the reason is for the server's own logs (and is written to the audit log).
+enum class AuthenticationOutcome {
+    success,
+    unknown_user,
+    disabled,
+    revoked,
+    wrong_password,
+    damaged_credential,  // the stored hash is unreadable: an administrator must reset the password
+};
+
+// Returns "success", "unknown_user", "disabled", "revoked", "wrong_password" or "damaged_credential".
+std::string_view to_string(AuthenticationOutcome outcome);
+
+struct AuthenticationResult {
+    AuthenticationOutcome outcome = AuthenticationOutcome::unknown_user;
+    std::string username;  // the canonical username when the user exists, else empty
+
+    explicit operator bool() const noexcept { return outcome == AuthenticationOutcome::success; }
+};
+
+struct AuthenticatorOptions {
+    StoreOptions store;
+    // Who the audit log says checked the credential, e.g. the server's name. Never a secret.
+    std::string audit_actor = "authenticator";
+    // The clock to use; null for the system clock. Must outlive the Authenticator.
+    const Clock* clock = nullptr;
+};
+
+// Checks API users' credentials against a store, for API servers and for `apiuser verify`. Opening it
+// needs read and write access to the store file, not membership: the file's permissions are the gate.
+//
+// authenticate() is safe to call from many threads at once: each call borrows one of a small pool of
+// SQLite connections and hashes outside any lock. Every failure costs one Argon2id run with the store's
+// parameters, like a wrong password, so that timing does not tell whether a username exists.
+class Authenticator {
+public:
+    // Opens the store at `store_path`; throws Error(store) if it cannot be used.
+    explicit Authenticator(const std::filesystem::path& store_path, AuthenticatorOptions options = {});
+    ~Authenticator();
+    Authenticator(const Authenticator&) = delete;
+    Authenticator& operator=(const Authenticator&) = delete;
+
+    // Checks `password` (as typed; normalised here like at creation) for the API user `username` (its
+    // address in any case, or its 12-hex id). On success the last-used time is recorded (at most once a
+    // minute per user) and a hash weaker than the store's current parameters is upgraded. Throws
+    // Error(store) only when the store itself fails.
+    AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace apiuser

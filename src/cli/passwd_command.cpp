@@ -1,0 +1,93 @@
+#include <fmt/format.h>
+
+#include <apiuser/api_users.hpp>
+#include <apiuser/errors.hpp>
+#include <apiuser/members.hpp>
+
+#include "context.hpp"
+#include "password_input.hpp"
+#include "render.hpp"
+
+namespace apiuser::cli {
+
+namespace {
+
+struct PasswdOptions {
+    std::string username;
+    PasswordOptions password;
+    std::string keep_old_for;
+    bool dry_run = false;
+    bool json = false;
+    bool quiet = false;
+};
+
+void run_passwd(Context& context, const PasswdOptions& options) {
+    auto& console = context.console();
+    PasswordChange change;
+    if (!options.keep_old_for.empty()) {
+        change.keep_old_for = parse_duration(options.keep_old_for);
+        if (!change.keep_old_for) {
+            throw Error(ErrorKind::invalid_input, fmt::format("invalid duration '{}' for --keep-old-for", options.keep_old_for),
+                        "give a whole number and a unit s, m, h or d, for example 24h (at most 30d)");
+        }
+    }
+    auto& session = context.session();
+    if (!options.password.generate && !options.password.from_stdin && !options.password.file_given) {
+        // Fail before asking a person for a password that could not be used.
+        check_may_manage_account(session, "change API users' passwords");
+    }
+    change.password = read_password(options.password, /*confirm=*/true, /*allow_generate=*/true);
+    const auto changed = change_password(session, options.username, change, options.dry_run);
+    const auto* password = changed.generated_password && !options.dry_run ? &*changed.generated_password : nullptr;
+    if (options.json) {
+        auto document = to_json(changed.user);
+        if (password != nullptr) {
+            document["password"] = std::string{password->view()};
+        }
+        if (options.dry_run) {
+            document["dry_run"] = true;
+        }
+        console.json(document);
+        return;
+    }
+    if (options.quiet) {
+        if (password != nullptr) {
+            console.result(password->view());
+        }
+        return;
+    }
+    console.result(fmt::format("{} the password of {}", options.dry_run ? "Would change" : "Changed",
+                               changed.user.username));
+    if (changed.user.previous_password_expires_at) {
+        console.result(fmt::format("  The old password keeps working until {}.",
+                                   format_timestamp(*changed.user.previous_password_expires_at)));
+    }
+    if (password != nullptr) {
+        console.result(fmt::format("  Password: {}", password->view()));
+        console.result("Store this password now: it is shown only once and cannot be recovered.");
+    }
+    if (options.dry_run) {
+        console.result("Dry run: nothing was written.");
+    }
+}
+
+}  // namespace
+
+void add_passwd_command(Commands& commands) {
+    auto options = std::make_shared<PasswdOptions>();
+    auto* passwd = commands.add(commands.app(), "passwd", "Give an API user a new password, optionally keeping the old one a while",
+                                "API users",
+                                "apiuser passwd apiuser-3f9a1c2b7d4e@apiconnector.com --generate-password --keep-old-for 24h");
+    passwd->add_option("USERNAME", options->username, "API username (any case) or 12-hex id")->required();
+    add_password_options(*passwd, options->password, true);
+    passwd->add_option("--keep-old-for", options->keep_old_for,
+                       "Keep the old password working for DURATION (s, m, h or d; at most 30d) so the integration "
+                       "can switch without downtime")
+        ->type_name("DURATION");
+    passwd->add_flag("--dry-run", options->dry_run, "Check permission and password; write nothing");
+    auto* json = passwd->add_flag("--json", options->json, "Print the API user (and a generated password) as JSON");
+    passwd->add_flag("--quiet,-q", options->quiet, "Print only a generated password")->excludes(json);
+    commands.on_run(passwd, [&context = commands.context(), options] { run_passwd(context, *options); });
+}
+
+}  // namespace apiuser::cli

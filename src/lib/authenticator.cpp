@@ -1,0 +1,202 @@
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include <apiuser/account.hpp>
+#include <apiuser/authenticator.hpp>
+#include <apiuser/password_hash.hpp>
+#include <apiuser/password_policy.hpp>
+#include <apiuser/random.hpp>
+#include <apiuser/session.hpp>
+#include <apiuser/username.hpp>
+
+#include "audit.hpp"
+#include "records.hpp"
+#include "store_impl.hpp"
+
+namespace apiuser {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// A success refreshes "last used" only when the recorded time is at least this old, so that a busy
+// server does not turn every call into a write.
+constexpr auto last_used_resolution = 60s;
+
+// An unknown username is logged as given, cut to a sane length.
+constexpr std::size_t max_logged_username = 256;
+
+}  // namespace
+
+std::string_view to_string(AuthenticationOutcome outcome) {
+    switch (outcome) {
+        case AuthenticationOutcome::success:
+            return "success";
+        case AuthenticationOutcome::unknown_user:
+            return "unknown_user";
+        case AuthenticationOutcome::disabled:
+            return "disabled";
+        case AuthenticationOutcome::revoked:
+            return "revoked";
+        case AuthenticationOutcome::wrong_password:
+            return "wrong_password";
+        case AuthenticationOutcome::damaged_credential:
+            return "damaged_credential";
+    }
+    return "unknown_user";
+}
+
+class Authenticator::Impl {
+public:
+    Impl(const std::filesystem::path& path, AuthenticatorOptions options)
+        : path_(path), options_(std::move(options)), clock_(options_.clock ? *options_.clock : system_clock_) {
+        // Open one connection now, so that an unusable store fails here rather than at the first call.
+        idle_.push_back(std::make_unique<Store>(Store::open(path_, options_.store)));
+    }
+
+    AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+private:
+    // One pooled connection, returned to the pool when the call ends.
+    class Connection {
+    public:
+        explicit Connection(Impl& owner) : owner_(owner), store_(owner.borrow()) {}
+        ~Connection() { owner_.give_back(std::move(store_)); }
+        Connection(const Connection&) = delete;
+        Connection& operator=(const Connection&) = delete;
+        Store& operator*() { return *store_; }
+
+    private:
+        Impl& owner_;
+        std::unique_ptr<Store> store_;
+    };
+
+    std::unique_ptr<Store> borrow() {
+        {
+            std::lock_guard lock{mutex_};
+            if (!idle_.empty()) {
+                auto store = std::move(idle_.back());
+                idle_.pop_back();
+                return store;
+            }
+        }
+        return std::make_unique<Store>(Store::open(path_, options_.store));
+    }
+
+    void give_back(std::unique_ptr<Store> store) {
+        std::lock_guard lock{mutex_};
+        idle_.push_back(std::move(store));
+    }
+
+    // A decoy hash for the store's current parameters, made once per parameters.
+    std::string decoy_for(const Argon2Params& params) {
+        std::lock_guard lock{mutex_};
+        auto& decoy = decoys_[to_string(params)];
+        if (decoy.empty()) {
+            decoy = make_decoy_hash(params, random_);
+        }
+        return decoy;
+    }
+
+    std::filesystem::path path_;
+    AuthenticatorOptions options_;
+    SystemClock system_clock_;
+    const Clock& clock_;
+    SystemRandom random_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Store>> idle_;
+    std::map<std::string, std::string> decoys_;
+};
+
+AuthenticationResult Authenticator::Impl::authenticate(std::string_view username, std::string_view password) {
+    const Secret normalized = normalize_password(password);
+    const auto now = clock_.now();
+    Connection connection{*this};
+    Store& store = *connection;
+
+    AccountSettings account;
+    std::optional<records::Credential> credential;
+    store.impl().read([&](SQLite::Database& db) {
+        account = records::load_account(db);
+        if (const auto id = parse_api_user_reference(username, account.domain)) {
+            credential = records::find_credential(db, *id);
+        }
+    });
+
+    AuthenticationResult result;
+    bool matched_previous = false;
+    if (!credential || credential->status == ApiUserStatus::revoked) {
+        // Cost exactly what a wrong password costs, so that timing does not reveal which names exist.
+        check_password_hash(normalized, decoy_for(account.argon2));
+        result.outcome = credential ? AuthenticationOutcome::revoked : AuthenticationOutcome::unknown_user;
+    } else {
+        auto match = check_password_hash(normalized, credential->password_hash);
+        const bool overlap_open = !credential->previous_password_hash.empty() &&
+                                  credential->previous_password_expires_at && now < *credential->previous_password_expires_at;
+        if (match == HashMatch::mismatch && overlap_open) {
+            match = check_password_hash(normalized, credential->previous_password_hash);
+            matched_previous = match == HashMatch::match;
+        }
+        if (match == HashMatch::damaged) {
+            result.outcome = AuthenticationOutcome::damaged_credential;
+        } else if (credential->status == ApiUserStatus::disabled) {
+            result.outcome = AuthenticationOutcome::disabled;
+        } else {
+            result.outcome = match == HashMatch::match ? AuthenticationOutcome::success : AuthenticationOutcome::wrong_password;
+        }
+    }
+    if (credential) {
+        result.username = credential->username;
+    }
+
+    std::string upgraded_hash;
+    std::optional<Argon2Params> old_params;
+    if (result && !matched_previous) {
+        if (const auto phc = parse_phc_hash(credential->password_hash); phc && weaker_than(phc->params, account.argon2)) {
+            old_params = phc->params;
+            upgraded_hash = hash_password(normalized, account.argon2, random_);
+        }
+    }
+    const bool refresh_last_used = result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
+    const bool overlap_expired = credential && credential->previous_password_expires_at &&
+                                 now >= *credential->previous_password_expires_at;
+    const bool needs_write = !result || refresh_last_used || credential->failed_attempts > 0 ||
+                             !upgraded_hash.empty() || overlap_expired;
+    if (!needs_write) {
+        return result;
+    }
+    Session session{store, options_.audit_actor, clock_, random_};
+    store.impl().write([&](SQLite::Database& db) {
+        if (overlap_expired) {
+            records::erase_expired_previous_passwords(db, now);
+        }
+        if (result) {
+            records::record_success(db, credential->id, refresh_last_used ? std::optional{now} : std::nullopt);
+            if (!upgraded_hash.empty()) {
+                records::upgrade_password_hash(db, credential->id, credential->password_hash, upgraded_hash);
+                audit(db, session, "api_user.rehash", credential->username,
+                      {{"from", to_string(*old_params)}, {"to", to_string(account.argon2)}});
+            }
+            return;
+        }
+        if (credential) {
+            records::record_failure(db, credential->id);
+        }
+        const std::string target = credential ? credential->username
+                                              : std::string{username.substr(0, max_logged_username)};
+        audit(db, session, "api_user.authentication_failed", target, {{"reason", to_string(result.outcome)}});
+    });
+    return result;
+}
+
+Authenticator::Authenticator(const std::filesystem::path& store_path, AuthenticatorOptions options)
+    : impl_(std::make_unique<Impl>(store_path, std::move(options))) {}
+
+Authenticator::~Authenticator() = default;
+
+AuthenticationResult Authenticator::authenticate(std::string_view username, std::string_view password) {
+    return impl_->authenticate(username, password);
+}
+
+}  // namespace apiuser

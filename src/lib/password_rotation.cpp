@@ -1,0 +1,88 @@
+#include <fmt/format.h>
+
+#include <apiuser/api_users.hpp>
+#include <apiuser/errors.hpp>
+#include <apiuser/password_generator.hpp>
+#include <apiuser/password_policy.hpp>
+
+#include "api_user_lookup.hpp"
+#include "audit.hpp"
+#include "permissions.hpp"
+#include "records.hpp"
+#include "store_impl.hpp"
+
+namespace apiuser {
+
+namespace {
+
+void check_overlap(const PasswordChange& change) {
+    if (change.keep_old_for && (change.keep_old_for->count() <= 0 || *change.keep_old_for > max_password_overlap)) {
+        throw Error(ErrorKind::invalid_input, "the old password can be kept for at most 30 days",
+                    "give --keep-old-for a duration such as 24h or 7d");
+    }
+}
+
+}  // namespace
+
+ChangedPassword change_password(Session& session, std::string_view reference, const PasswordChange& change,
+                                bool dry_run) {
+    check_overlap(change);
+    ApiUser user;
+    AccountSettings account;
+    Member actor;
+    std::string current_hash;
+    session.store.impl().read([&](SQLite::Database& db) {
+        actor = require_account_manager(db, session, "change API users' passwords");
+        account = records::load_account(db);
+        user = resolve(db, reference, account.domain);
+        current_hash = records::find_credential(db, user.id)->password_hash;
+    });
+    if (user.status == ApiUserStatus::revoked) {
+        throw Error(ErrorKind::invalid_state, fmt::format("{} is revoked and can never have a password again", user.username),
+                    "create a new API user instead: apiuser create --description TEXT");
+    }
+
+    ChangedPassword result;
+    const PasswordContext policy{user.username, account.company, actor.email};
+    Secret normalized;
+    if (change.password) {
+        normalized = enforce_password_policy(change.password->view(), policy);
+    } else {
+        result.generated_password = generate_password(session.random, policy);
+        normalized = normalize_password(result.generated_password->view());
+    }
+    if (check_password_hash(normalized, current_hash) == HashMatch::match) {
+        throw Error(ErrorKind::password_rejected, "the new password is the same as the current one",
+                    "choose a different password");
+    }
+    result.user = user;
+    if (dry_run) {
+        return result;
+    }
+    // As at creation: hash before taking the write lock.
+    const std::string hash = hash_password(normalized, account.argon2, session.random);
+    normalized.clear();
+
+    session.store.impl().write([&](SQLite::Database& db) {
+        require_account_manager(db, session, "change API users' passwords");
+        const auto now = session.clock.now();
+        const auto current = records::find_credential(db, user.id);
+        if (current->status == ApiUserStatus::revoked) {
+            throw Error(ErrorKind::invalid_state, fmt::format("{} was revoked meanwhile", user.username));
+        }
+        std::optional<Timestamp> keep_until;
+        if (change.keep_old_for) {
+            keep_until = now + *change.keep_old_for;
+        }
+        records::erase_expired_previous_passwords(db, now);
+        records::set_password_hash(db, user.id, hash, keep_until, now, session.actor);
+        nlohmann::json details{{"password", change.password ? "provided" : "generated"},
+                               {"argon2", to_string(account.argon2)}};
+        details["keep_old_until"] = keep_until ? nlohmann::json(format_timestamp(*keep_until)) : nlohmann::json(nullptr);
+        audit(db, session, "api_user.passwd", user.username, details);
+        result.user = *records::find_api_user(db, user.id);
+    });
+    return result;
+}
+
+}  // namespace apiuser
