@@ -88,5 +88,7 @@ void add_log_command(Commands& commands);
 void add_account_commands(Commands& commands);
 void add_verify_command(Commands& commands);
 void add_passwd_command(Commands& commands);
+// The hidden `__complete` that the shell completions call (complete_command.cpp).
+void add_complete_command(Commands& commands);
 
 }  // namespace apiuser::cli

@@ -141,6 +141,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         add_init_command(commands);
         add_log_command(commands);
         add_help_command(commands, help_topic);
+        add_complete_command(commands);
 
         try {
             app.parse(argc, argv);

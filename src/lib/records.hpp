@@ -15,6 +15,7 @@
 #include <apiuser/api_user.hpp>
 #include <apiuser/api_users.hpp>
 #include <apiuser/audit_log.hpp>
+#include <apiuser/completion.hpp>
 #include <apiuser/members.hpp>
 
 namespace apiuser::records {
@@ -79,6 +80,10 @@ void record_success(SQLite::Database& db, std::string_view id, std::optional<Tim
 void record_failure(SQLite::Database& db, std::string_view id);
 // Erases every previous password whose overlap ended at or before `now`.
 void erase_expired_previous_passwords(SQLite::Database& db, Timestamp now);
+
+// Calls `sink` for each API user with one of `statuses` whose username or id starts with `prefix`, by seq.
+void for_each_api_user_name(SQLite::Database& db, std::span<const ApiUserStatus> statuses, std::string_view prefix,
+                            const std::function<void(const ApiUserName&)>& sink);
 
 void append_audit(SQLite::Database& db, const AuditEntry& entry);
 void for_each_audit_entry(SQLite::Database& db, const AuditFilter& filter,

@@ -125,50 +125,34 @@ void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
         throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", quoted(path_)),
                     "a change needs write access to the store file and to its directory");
     }
+    // IMMEDIATE takes the write lock up front: a transaction that read first and then wrote could fail
+    // with "busy" half-way instead of waiting its turn.
+    transaction("BEGIN IMMEDIATE", body);
+}
+
+void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) { transaction("BEGIN", body); }
+
+void Store::Impl::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body) {
     try {
-        db_.exec("BEGIN IMMEDIATE");
+        db_.exec(begin);
     } catch (const SQLite::Exception& e) {
         fail(e);
     }
-    try {
-        body(db_);
-        db_.exec("COMMIT");
-    } catch (const SQLite::Exception& e) {
+    auto roll_back = [this] {
         try {
             db_.exec("ROLLBACK");
         } catch (const SQLite::Exception&) {
             // SQLite may already have rolled back (after an I/O error, say): nothing is left to undo.
         }
-        fail(e);
-    } catch (...) {
-        try {
-            db_.exec("ROLLBACK");
-        } catch (const SQLite::Exception&) {
-        }
-        throw;
-    }
-}
-
-void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) {
-    try {
-        db_.exec("BEGIN");
-    } catch (const SQLite::Exception& e) {
-        fail(e);
-    }
+    };
     try {
         body(db_);
         db_.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
-        try {
-            db_.exec("ROLLBACK");
-        } catch (const SQLite::Exception&) {
-        }
+        roll_back();
         fail(e);
     } catch (...) {
-        try {
-            db_.exec("ROLLBACK");
-        } catch (const SQLite::Exception&) {
-        }
+        roll_back();
         throw;
     }
 }

@@ -30,6 +30,8 @@ public:
     [[noreturn]] void fail(const SQLite::Exception& e) const;
 
 private:
+    void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body);
+
     std::filesystem::path path_;
     SQLite::Database db_;
     bool read_only_;
