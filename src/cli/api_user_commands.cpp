@@ -29,7 +29,7 @@ void run_create(Context& context, const CreateOptions& options) {
     auto& console = context.console();
     validate_description(options.description);
     auto& session = context.session();
-    if (!options.password.generate && !options.password.from_stdin && !options.password.file_given) {
+    if (will_prompt(options.password)) {
         // Fail before asking a person for a password that could not be used.
         check_may_manage_account(session, "create API users");
     }
@@ -45,14 +45,7 @@ void run_create(Context& context, const CreateOptions& options) {
     }
     const auto* password = created.generated_password && !options.dry_run ? &*created.generated_password : nullptr;
     if (options.json) {
-        auto document = to_json(user);
-        if (password != nullptr) {
-            document["password"] = std::string{password->view()};
-        }
-        if (options.dry_run) {
-            document["dry_run"] = true;
-        }
-        console.json(document);
+        console.json(changed_api_user_json(user, password, options.dry_run));
         return;
     }
     if (options.quiet) {
@@ -66,8 +59,7 @@ void run_create(Context& context, const CreateOptions& options) {
     console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
     console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
     if (password != nullptr) {
-        console.result(fmt::format("  Password:    {}", password->view()));
-        console.result("Store this password now: it is shown only once and cannot be recovered.");
+        print_generated_password(console, *password);
     }
     if (options.dry_run) {
         console.result("Dry run: nothing was written.");
@@ -89,7 +81,7 @@ void run_list(Context& context, const ListOptions& options) {
     }
     if (options.json) {
         JsonArrayWriter writer{console};
-        list_api_users(context.session(), filter, [&](const ApiUser& user) { writer.add(to_json(user)); });
+        list_api_users(context.session(), filter, [&](const ApiUser& user) { writer.add(user); });
         writer.finish();
         return;
     }

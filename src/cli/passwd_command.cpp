@@ -32,7 +32,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         }
     }
     auto& session = context.session();
-    if (!options.password.generate && !options.password.from_stdin && !options.password.file_given) {
+    if (will_prompt(options.password)) {
         // Fail before asking a person for a password that could not be used.
         check_may_manage_account(session, "change API users' passwords");
     }
@@ -40,14 +40,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     const auto changed = change_password(session, options.username, change, options.dry_run);
     const auto* password = changed.generated_password && !options.dry_run ? &*changed.generated_password : nullptr;
     if (options.json) {
-        auto document = to_json(changed.user);
-        if (password != nullptr) {
-            document["password"] = std::string{password->view()};
-        }
-        if (options.dry_run) {
-            document["dry_run"] = true;
-        }
-        console.json(document);
+        console.json(changed_api_user_json(changed.user, password, options.dry_run));
         return;
     }
     if (options.quiet) {
@@ -63,8 +56,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
                                    format_timestamp(*changed.user.previous_password_expires_at)));
     }
     if (password != nullptr) {
-        console.result(fmt::format("  Password: {}", password->view()));
-        console.result("Store this password now: it is shown only once and cannot be recovered.");
+        print_generated_password(console, *password);
     }
     if (options.dry_run) {
         console.result("Dry run: nothing was written.");

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -97,6 +98,10 @@ Secret prompt(std::string_view text) {
 
 }  // namespace
 
+bool will_prompt(const PasswordOptions& options) {
+    return !options.generate && !options.from_stdin && !options.file_given;
+}
+
 void add_password_options(CLI::App& command, PasswordOptions& options, bool allow_generate) {
     auto* from_stdin = command.add_flag("--password-stdin", options.from_stdin,
                                         "Read the password from standard input (one trailing newline is removed)");
@@ -124,6 +129,9 @@ std::optional<Secret> read_password(const PasswordOptions& options, bool confirm
     }
     if (options.file_given) {
         return read_file(options.file);
+    }
+    if (!will_prompt(options)) {
+        throw std::logic_error("read_password: a password option was set but not handled");
     }
     if (!is_terminal(STDIN_FILENO)) {
         throw Error(ErrorKind::invalid_input, "no password given and no terminal to ask for one",

@@ -19,6 +19,9 @@ struct PasswordOptions {
     bool generate = false;
 };
 
+// True when no source option was given, so read_password() would ask on the terminal.
+bool will_prompt(const PasswordOptions& options);
+
 // Adds --password-stdin, --password-file and (when `allow_generate`) --generate-password to `command`,
 // mutually exclusive.
 void add_password_options(CLI::App& command, PasswordOptions& options, bool allow_generate);

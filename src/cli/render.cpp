@@ -28,28 +28,60 @@ std::string format_optional_time(const std::optional<Timestamp>& t, std::string_
     return t ? format_timestamp(*t) : std::string{none};
 }
 
-Json to_json(const ApiUser& user) {
-    Json hash = nullptr;
+void write_json(JsonWriter& json, const ApiUser& user) {
+    const auto optional_time = [&json](const std::optional<Timestamp>& t) {
+        t ? json.string(format_timestamp(*t)) : json.null();
+    };
+    json.begin_object();
+    json.key("username");
+    json.string(user.username);
+    json.key("id");
+    json.string(user.id);
+    json.key("description");
+    json.string(user.description);
+    json.key("status");
+    json.string(to_string(user.status));
+    json.key("created_at");
+    json.string(format_timestamp(user.created_at));
+    json.key("created_by");
+    json.string(user.created_by);
+    json.key("updated_at");
+    json.string(format_timestamp(user.updated_at));
+    json.key("updated_by");
+    json.string(user.updated_by);
+    json.key("revoked_at");
+    optional_time(user.revoked_at);
+    json.key("revoked_by");
+    user.revoked_by.empty() ? json.null() : json.string(user.revoked_by);
+    json.key("last_used_at");
+    optional_time(user.last_used_at);
+    json.key("failed_attempts");
+    json.integer(user.failed_attempts);
+    json.key("hash");
     if (user.hash) {
-        hash = {{"scheme", "argon2id"},
-                {"m", user.hash->params.memory_kib},
-                {"t", user.hash->params.iterations},
-                {"p", user.hash->params.parallelism}};
+        json.begin_object();
+        json.key("scheme");
+        json.string("argon2id");
+        json.key("m");
+        json.integer(user.hash->params.memory_kib);
+        json.key("t");
+        json.integer(user.hash->params.iterations);
+        json.key("p");
+        json.integer(user.hash->params.parallelism);
+        json.end_object();
+    } else {
+        json.null();
     }
-    return {{"username", user.username},
-            {"id", user.id},
-            {"description", user.description},
-            {"status", to_string(user.status)},
-            {"created_at", format_timestamp(user.created_at)},
-            {"created_by", user.created_by},
-            {"updated_at", format_timestamp(user.updated_at)},
-            {"updated_by", user.updated_by},
-            {"revoked_at", optional_time(user.revoked_at)},
-            {"revoked_by", optional_text(user.revoked_by)},
-            {"last_used_at", optional_time(user.last_used_at)},
-            {"failed_attempts", user.failed_attempts},
-            {"hash", hash},
-            {"previous_password_expires_at", optional_time(user.previous_password_expires_at)}};
+    json.key("previous_password_expires_at");
+    optional_time(user.previous_password_expires_at);
+    json.end_object();
+}
+
+Json to_json(const ApiUser& user) {
+    // Parsed back from what write_json writes, so that the fields of an API user are defined once.
+    JsonWriter json{false};
+    write_json(json, user);
+    return Json::parse(json.text());
 }
 
 Json to_json(const Member& member) {
@@ -109,6 +141,22 @@ void print_account(Console& console, const AccountSettings& account) {
     print_field(console, "Argon2id", to_string(account.argon2));
 }
 
+Json changed_api_user_json(const ApiUser& user, const Secret* password, bool dry_run) {
+    auto document = to_json(user);
+    if (password != nullptr) {
+        document["password"] = std::string{password->view()};
+    }
+    if (dry_run) {
+        document["dry_run"] = true;
+    }
+    return document;
+}
+
+void print_generated_password(Console& console, const Secret& password) {
+    console.result(fmt::format("  Password:    {}", password.view()));
+    console.result("Store this password now: it is shown only once and cannot be recovered.");
+}
+
 void warn_if_weak(Console& console, const Argon2Params& params) {
     if (below_recommended(params)) {
         console.warning(fmt::format("Argon2 parameters {} are below the recommended {}: use them only for tests",
@@ -116,14 +164,39 @@ void warn_if_weak(Console& console, const Argon2Params& params) {
     }
 }
 
-JsonArrayWriter::JsonArrayWriter(Console& console) : console_(console) {}
+JsonArrayWriter::JsonArrayWriter(Console& console) : console_(console), json_(console.out_is_terminal()) {}
 
-void JsonArrayWriter::add(const Json& element) {
+void JsonArrayWriter::start_element() {
     // Nothing is printed before the first element, so that a command failing early prints no half array.
-    console_.out() << (empty_ ? "[\n" : ",\n") << console_.dump(element, console_.out_is_terminal());
+    json_.text() += empty_ ? "[\n" : ",\n";
     empty_ = false;
 }
 
-void JsonArrayWriter::finish() { console_.out() << (empty_ ? "[]\n" : "\n]\n"); }
+void JsonArrayWriter::add(const Json& element) {
+    start_element();
+    json_.text() += console_.dump(element, console_.out_is_terminal());
+    flush_if_full();
+}
+
+void JsonArrayWriter::add(const ApiUser& user) {
+    start_element();
+    write_json(json_, user);
+    flush_if_full();
+}
+
+void JsonArrayWriter::flush_if_full() {
+    // Printed in large blocks: one write per element would cost more than making the element.
+    constexpr std::size_t block_size = 64 * 1024;
+    if (json_.text().size() >= block_size) {
+        console_.out().write(json_.text().data(), static_cast<std::streamsize>(json_.text().size()));
+        json_.text().clear();
+    }
+}
+
+void JsonArrayWriter::finish() {
+    json_.text() += empty_ ? "[]\n" : "\n]\n";
+    console_.out().write(json_.text().data(), static_cast<std::streamsize>(json_.text().size()));
+    json_.text().clear();
+}
 
 }  // namespace apiuser::cli
