@@ -128,13 +128,31 @@ TEST_CASE("no option can choose the username", "[e2e][create]") {
 TEST_CASE("the --password-stdin option takes all of stdin minus one trailing newline", "[e2e][create][password]") {
     Sandbox s;
     s.init();
-    // Spaces at either end are kept; exactly one \n or \r\n is removed.
-    for (const std::string& input : std::vector<std::string>{" Str0ng-enough! \n", "Str0ng-enough!\r\n", "Str0ng-enough!", "Str0ng-enough!\n\n"}) {
-        INFO(input);
-        const auto r = s.run({"create", "--password-stdin", "--quiet"}, input);
+    // What was stored is proved by verifying it: spaces at either end are kept; exactly one \n or \r\n is
+    // removed, and nothing else.
+    struct Case {
+        std::string input;
+        std::string stored;
+        std::string not_stored;
+    };
+    for (const auto& c : std::vector<Case>{{" Str0ng-enough! \n", " Str0ng-enough! ", "Str0ng-enough!"},
+                                           {"Str0ng-enough!\r\n", "Str0ng-enough!", "Str0ng-enough!\r"},
+                                           {"Str0ng-enough!", "Str0ng-enough!", "Str0ng-enough"},
+                                           {"\tStr0ng-enough!\n", "\tStr0ng-enough!", "Str0ng-enough!"}}) {
+        INFO(c.input);
+        const auto r = s.run({"create", "--password-stdin", "--quiet"}, c.input);
         INFO(describe(r));
-        CHECK(r.exit_code == 0);
+        if (c.input[0] == '\t') {
+            CHECK(r.exit_code == 4);  // a tab is kept, and the policy refuses control characters
+            continue;
+        }
+        REQUIRE(r.exit_code == 0);
+        const auto username = lines_of(r.out).at(0);
+        CHECK(s.run({"verify", username, "--password-stdin"}, c.stored + "\n").exit_code == 0);
+        CHECK(s.run({"verify", username, "--password-stdin"}, c.not_stored + "\n").exit_code == 6);
     }
+    // A second newline is part of the password, and a control character: refused, not trimmed.
+    refused(s, {"create", "--password-stdin"}, 4, "Str0ng-enough!\n\n");
     // Empty input is refused without waiting.
     refused(s, {"create", "--password-stdin"}, 2, "");
 }

@@ -26,6 +26,18 @@ namespace {
 
 }  // namespace
 
+ExecArguments::ExecArguments(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    strings_ = argv;
+    for (const auto& [key, value] : env) {
+        strings_.push_back(key + "=" + value);
+    }
+    for (std::size_t i = 0; i < strings_.size(); ++i) {
+        (i < argv.size() ? argv_pointers_ : env_pointers_).push_back(strings_[i].data());
+    }
+    argv_pointers_.push_back(nullptr);
+    env_pointers_.push_back(nullptr);
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
     // A child that exits without reading all its input must not kill the test with SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
@@ -33,21 +45,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
         throw std::runtime_error("pipe failed");
     }
-    std::vector<std::string> env_strings;
-    for (const auto& [key, value] : options.env) {
-        env_strings.push_back(key + "=" + value);
-    }
-    std::vector<char*> env_pointers;
-    for (auto& s : env_strings) {
-        env_pointers.push_back(s.data());
-    }
-    env_pointers.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    std::vector<char*> arg_pointers;
-    for (auto& s : args) {
-        arg_pointers.push_back(s.data());
-    }
-    arg_pointers.push_back(nullptr);
+    ExecArguments exec_arguments{argv, options.env};
 
     const pid_t pid = ::fork();
     if (pid < 0) {
@@ -80,7 +78,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
                 child_fail("setuid");
             }
         }
-        ::execve(arg_pointers[0], arg_pointers.data(), env_pointers.data());
+        ::execve(exec_arguments.argv()[0], exec_arguments.argv(), exec_arguments.envp());
         child_fail("execve");
     }
     ::close(in[0]);

@@ -29,6 +29,19 @@ struct ProcessOptions {
     std::chrono::seconds timeout{120};
 };
 
+// The argument and environment arrays execve() wants, built before fork() so that the child only execs.
+class ExecArguments {
+public:
+    ExecArguments(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+    char* const* argv() { return argv_pointers_.data(); }
+    char* const* envp() { return env_pointers_.data(); }
+
+private:
+    std::vector<std::string> strings_;
+    std::vector<char*> argv_pointers_;
+    std::vector<char*> env_pointers_;
+};
+
 // Runs `argv` (argv[0] is the program's path) and waits for it.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 

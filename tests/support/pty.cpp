@@ -8,33 +8,20 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "process.hpp"
 #include "pty.hpp"
 
 namespace apiuser::test {
 
 PtySession::PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
-    std::vector<std::string> env_strings;
-    for (const auto& [key, value] : env) {
-        env_strings.push_back(key + "=" + value);
-    }
-    std::vector<char*> env_pointers;
-    for (auto& s : env_strings) {
-        env_pointers.push_back(s.data());
-    }
-    env_pointers.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    std::vector<char*> arg_pointers;
-    for (auto& s : args) {
-        arg_pointers.push_back(s.data());
-    }
-    arg_pointers.push_back(nullptr);
+    ExecArguments exec_arguments{argv, env};
     pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
     if (pid_ < 0) {
         throw std::runtime_error("forkpty failed");
     }
     if (pid_ == 0) {
         ::signal(SIGPIPE, SIG_DFL);
-        ::execve(arg_pointers[0], arg_pointers.data(), env_pointers.data());
+        ::execve(exec_arguments.argv()[0], exec_arguments.argv(), exec_arguments.envp());
         ::_exit(127);
     }
 }

@@ -12,11 +12,14 @@
 #include <apiuser/errors.hpp>
 #include <apiuser/store.hpp>
 
+#include "account_fixture.hpp"
+#include "error_kind.hpp"
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
 #include "sandbox.hpp"
 
 using namespace apiuser;
+using apiuser::test::kind_of;
 using namespace std::chrono_literals;
 
 namespace {
@@ -24,25 +27,10 @@ namespace {
 constexpr const char* first_password = "Str0ng-enough!";
 
 // A store with one owner and one enabled API user, and an Authenticator on it sharing the manual clock.
-struct Fixture {
-    test::Sandbox sandbox;
-    test::ManualClock clock;
-    test::FixedRandom random;
-    std::filesystem::path path = sandbox.dir() / "apiuser.db";
-    std::optional<Store> store;
-    std::optional<Session> owner;
+struct Fixture : test::AccountFixture {
     std::string username;
 
-    Fixture() {
-        NewAccount account;
-        account.company = "Acme Widgets Ltd";
-        account.owner_login = "owner";
-        account.argon2 = {8, 1, 1};
-        init_account(path, account, clock);
-        store.emplace(Store::open(path));
-        owner.emplace(Session{*store, "owner", clock, random});
-        username = create_api_user(*owner, {"API server", false, Secret{first_password}}).user.username;
-    }
+    Fixture() { username = create_api_user(*owner, {"API server", false, Secret{first_password}}).user.username; }
 
     Authenticator authenticator() { return Authenticator{path, {{}, "test-server", &clock}}; }
 
@@ -59,15 +47,6 @@ struct Fixture {
     }
 };
 
-ErrorKind kind_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no apiuser::Error was thrown");
-    return ErrorKind::store;
-}
 
 }  // namespace
 

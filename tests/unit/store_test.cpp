@@ -12,11 +12,14 @@
 #include <apiuser/members.hpp>
 #include <apiuser/store.hpp>
 
+#include "account_fixture.hpp"
+#include "error_kind.hpp"
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
 #include "sandbox.hpp"
 
 using namespace apiuser;
+using apiuser::test::kind_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -36,15 +39,6 @@ NewAccount test_account(const std::string& owner = "owner") {
     return account;
 }
 
-ErrorKind kind_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no apiuser::Error was thrown");
-    return ErrorKind::store;
-}
 
 }  // namespace
 
@@ -174,18 +168,13 @@ TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOM
 }
 
 TEST_CASE("only the owner and admins change things; members read; others nothing", "[store][permissions]") {
-    test::Sandbox sandbox;
-    test::ManualClock clock;
-    test::FixedRandom random;
-    const auto path = sandbox.dir() / "apiuser.db";
-    init_account(path, test_account("owner"), clock);
-    auto store = Store::open(path);
-    Session owner{store, "owner", clock, random};
+    test::AccountFixture f;
+    Session& owner = *f.owner;
     add_member(owner, {"admin", "admin@acme.example", true});
     add_member(owner, {"plain", "", false});
-    Session admin{store, "admin", clock, random};
-    Session plain{store, "plain", clock, random};
-    Session stranger{store, "stranger", clock, random};
+    Session admin = f.as("admin");
+    Session plain = f.as("plain");
+    Session stranger = f.as("stranger");
 
     const auto created = create_api_user(admin, {"Magento Production", false, Secret{"Str0ng-enough!"}});
     const std::vector<std::string> names{created.user.username};
@@ -220,13 +209,9 @@ TEST_CASE("only the owner and admins change things; members read; others nothing
 }
 
 TEST_CASE("every change writes exactly one audit row, in its own transaction", "[store][audit]") {
-    test::Sandbox sandbox;
-    test::ManualClock clock;
-    test::FixedRandom random;
-    const auto path = sandbox.dir() / "apiuser.db";
-    init_account(path, test_account("owner"), clock);
-    auto store = Store::open(path);
-    Session owner{store, "owner", clock, random};
+    test::AccountFixture f;
+    Session& owner = *f.owner;
+    const auto& clock = f.clock;
     add_member(owner, {"alice", "", false});
     set_member_permission(owner, "alice", true);
     set_member_permission(owner, "alice", true);  // no change: no row
@@ -258,14 +243,9 @@ TEST_CASE("every change writes exactly one audit row, in its own transaction", "
 }
 
 TEST_CASE("a username collision draws a new id instead of failing", "[store]") {
-    test::Sandbox sandbox;
-    test::ManualClock clock;
+    test::AccountFixture f;
     test::StuckRandom stuck;
-    test::FixedRandom random;
-    const auto path = sandbox.dir() / "apiuser.db";
-    init_account(path, test_account("owner"), clock);
-    auto store = Store::open(path);
-    Session first{store, "owner", clock, stuck};
+    Session first{*f.store, "owner", f.clock, stuck};
     const auto a = create_api_user(first, {"", false, Secret{"Str0ng-enough!"}}).user;
     CHECK(a.id == "424242424242");
     // The second create draws 424242424242 again from the stuck generator; the retry must use fresh randomness.
@@ -281,7 +261,7 @@ TEST_CASE("a username collision draws a new id instead of failing", "[store]") {
             }
         }
     } mixed;
-    Session second{store, "owner", clock, mixed};
+    Session second{*f.store, "owner", f.clock, mixed};
     const auto b = create_api_user(second, {"", false, Secret{"Str0ng-enough!"}}).user;
     CHECK(b.id != a.id);
     CHECK(b.id.size() == 12);
