@@ -39,6 +39,7 @@ struct Candidate {
     std::string description;
 };
 
+// Usernames and ids are ASCII, and a person may type them in any case.
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() &&
            std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
@@ -46,11 +47,8 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
            });
 }
 
-std::string lowercase(std::string_view text) {
-    std::string lower{text};
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return lower;
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && starts_with_ignoring_case(a, b);
 }
 
 bool hidden(const CLI::App* command) { return command->get_group().empty(); }
@@ -303,14 +301,11 @@ private:
         if (session == nullptr) {
             return;
         }
-        std::vector<std::string> given;
-        for (const auto& positional : line_.positionals) {
-            given.push_back(lowercase(positional));
-        }
+        const auto& given = line_.positionals;
         for_each_api_user_name(*session, statuses, prefix, [&](const ApiUserName& user) {
-            if (std::find_if(given.begin(), given.end(), [&](const std::string& g) {
-                    return g == user.id || g == user.username;
-                }) != given.end()) {
+            if (std::any_of(given.begin(), given.end(), [&](const std::string& name) {
+                    return equals_ignoring_case(name, user.id) || equals_ignoring_case(name, user.username);
+                })) {
                 return;
             }
             offer(starts_with_ignoring_case(user.username, prefix) ? user.username : user.id,

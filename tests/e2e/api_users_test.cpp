@@ -136,7 +136,7 @@ TEST_CASE("the --password-stdin option takes all of stdin minus one trailing new
         std::string not_stored;
     };
     for (const auto& c : std::vector<Case>{{" Str0ng-enough! \n", " Str0ng-enough! ", "Str0ng-enough!"},
-                                           {"Str0ng-enough!\r\n", "Str0ng-enough!", "Str0ng-enough!\r"},
+                                           {"Str0ng-enough!\r\n", "Str0ng-enough!", "Str0ng-enough"},
                                            {"Str0ng-enough!", "Str0ng-enough!", "Str0ng-enough"},
                                            {"\tStr0ng-enough!\n", "\tStr0ng-enough!", "Str0ng-enough!"}}) {
         INFO(c.input);
