@@ -50,6 +50,22 @@ SecretCodePoints transform(std::span<const char32_t> input, Transformation call)
     return output;
 }
 
+// Decodes `text` into a container of code points, each ill-formed sequence becoming U+FFFD.
+template <class CodePoints>
+CodePoints decode_into(std::string_view text) {
+    CodePoints out;
+    out.reserve(text.size());  // never more code points than bytes: no reallocation
+    const auto* p = bytes(text);
+    const auto* end = p + text.size();
+    while (p < end) {
+        ucs4_t c = 0;
+        const int n = u8_mbtouc(&c, p, static_cast<std::size_t>(end - p));
+        out.push_back(static_cast<char32_t>(c));
+        p += n > 0 ? n : 1;
+    }
+    return out;
+}
+
 SecretCodePoints normalize(uninorm_t form, std::span<const char32_t> input) {
     return transform(input, [form](const ucs4_t* s, std::size_t n, ucs4_t* resultbuf, std::size_t* lengthp) {
         return u32_normalize(form, s, n, resultbuf, lengthp);
@@ -70,19 +86,7 @@ bool is_valid_utf8(std::string_view text) { return u8_check(bytes(text), text.si
 
 std::size_t count_code_points(std::string_view text) { return u8_mbsnlen(bytes(text), text.size()); }
 
-std::u32string decode(std::string_view text) {
-    std::u32string out;
-    out.reserve(text.size());
-    const auto* p = bytes(text);
-    const auto* end = p + text.size();
-    while (p < end) {
-        ucs4_t c = 0;
-        const int n = u8_mbtouc(&c, p, static_cast<std::size_t>(end - p));
-        out.push_back(static_cast<char32_t>(c));
-        p += n > 0 ? n : 1;
-    }
-    return out;
-}
+std::u32string decode(std::string_view text) { return decode_into<std::u32string>(text); }
 
 std::string encode(std::u32string_view code_points) {
     std::string out;
@@ -125,19 +129,7 @@ bool is_mark(char32_t c) { return uc_is_general_category(c, UC_CATEGORY_M); }
 
 bool is_digit(char32_t c) { return uc_is_general_category(c, UC_CATEGORY_N); }
 
-SecretCodePoints decode_secret(std::string_view text) {
-    SecretCodePoints out;
-    out.reserve(text.size());  // never more code points than bytes: no reallocation
-    const auto* p = bytes(text);
-    const auto* end = p + text.size();
-    while (p < end) {
-        ucs4_t c = 0;
-        const int n = u8_mbtouc(&c, p, static_cast<std::size_t>(end - p));
-        out.push_back(static_cast<char32_t>(c));
-        p += n > 0 ? n : 1;
-    }
-    return out;
-}
+SecretCodePoints decode_secret(std::string_view text) { return decode_into<SecretCodePoints>(text); }
 
 Secret encode_secret(std::span<const char32_t> code_points) {
     Secret out;
