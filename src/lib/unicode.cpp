@@ -3,6 +3,7 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <new>
@@ -66,7 +67,17 @@ CodePoints decode_into(std::string_view text) {
     return out;
 }
 
+// ASCII text is its own NFC, NFD, NFKC and NFKD (no ASCII character decomposes or composes), and its case
+// folding is its lowercase: the usual password, email and company name skip libunistring, which costs
+// microseconds a call.
+bool is_ascii(std::span<const char32_t> code_points) {
+    return std::all_of(code_points.begin(), code_points.end(), [](char32_t c) { return c < 0x80; });
+}
+
 SecretCodePoints normalize(uninorm_t form, std::span<const char32_t> input) {
+    if (is_ascii(input)) {
+        return {input.begin(), input.end()};
+    }
     return transform(input, [form](const ucs4_t* s, std::size_t n, ucs4_t* resultbuf, std::size_t* lengthp) {
         return u32_normalize(form, s, n, resultbuf, lengthp);
     });
@@ -75,6 +86,13 @@ SecretCodePoints normalize(uninorm_t form, std::span<const char32_t> input) {
 // Full case folding of each character alone (toCasefold). A null language selects the locale-independent
 // folding: no Turkish or Lithuanian special case, whatever the process locale.
 SecretCodePoints case_fold(std::span<const char32_t> input) {
+    if (is_ascii(input)) {
+        SecretCodePoints lower(input.begin(), input.end());
+        for (char32_t& c : lower) {
+            c = c >= U'A' && c <= U'Z' ? c - U'A' + U'a' : c;
+        }
+        return lower;
+    }
     return transform(input, [](const ucs4_t* s, std::size_t n, ucs4_t* resultbuf, std::size_t* lengthp) {
         return u32_casefold(s, n, nullptr, nullptr, resultbuf, lengthp);
     });
@@ -121,13 +139,25 @@ bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7f && c <= 0x9f); }
 
 bool is_bidi_control(char32_t c) { return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069); }
 
-bool is_default_ignorable(char32_t c) { return uc_is_property_default_ignorable_code_point(c); }
+// The ASCII answers are spelled out because the policy asks these of every character several times, and a
+// table lookup in libunistring costs more than the rest of the check (the unit test compares them all).
+bool is_default_ignorable(char32_t c) { return c >= 0x80 && uc_is_property_default_ignorable_code_point(c); }
 
-bool is_letter(char32_t c) { return uc_is_general_category(c, UC_CATEGORY_L) || is_mark(c); }
+bool is_letter(char32_t c) {
+    if (c < 0x80) {
+        return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+    }
+    return uc_is_general_category(c, UC_CATEGORY_L) || is_mark(c);
+}
 
-bool is_mark(char32_t c) { return uc_is_general_category(c, UC_CATEGORY_M); }
+bool is_mark(char32_t c) { return c >= 0x80 && uc_is_general_category(c, UC_CATEGORY_M); }
 
-bool is_digit(char32_t c) { return uc_is_general_category(c, UC_CATEGORY_N); }
+bool is_digit(char32_t c) {
+    if (c < 0x80) {
+        return c >= U'0' && c <= U'9';
+    }
+    return uc_is_general_category(c, UC_CATEGORY_N);
+}
 
 SecretCodePoints decode_secret(std::string_view text) { return decode_into<SecretCodePoints>(text); }
 

@@ -1,6 +1,7 @@
 // The Unicode layer under the password policy: libunistring's results, computed in buffers of ours.
 
 #include <unicase.h>
+#include <unictype.h>
 #include <uninorm.h>
 
 #include <algorithm>
@@ -69,6 +70,18 @@ TEST_CASE("for every code point, folding and NFKC fit the bound and equal libuni
     CHECK(ignorable_after_folding.empty());
 }
 
+TEST_CASE("ASCII text, which skips libunistring, folds and normalises as libunistring would", "[unicode]") {
+    std::u32string ascii;
+    for (char32_t c = 0; c < 0x80; ++c) {
+        ascii.push_back(c);
+    }
+    const std::u32string reversed(ascii.rbegin(), ascii.rend());
+    for (const auto& text : {ascii, reversed, std::u32string{U"Acme Widgets Ltd"}, std::u32string{U"K\u212A"}}) {
+        CHECK(str(unicode::fold(text)) == reference_fold(text));
+        CHECK(str(unicode::nfkc(text)) == reference_nfkc(text));
+    }
+}
+
 TEST_CASE("the longest expansions fit the bound", "[unicode]") {
     const std::u32string longest = U"\uFDFA";  // ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM: 18 code points
     CHECK(unicode::nfkc(longest).size() == unicode::max_expansion);
@@ -104,6 +117,14 @@ TEST_CASE("ill-formed UTF-8 decodes to U+FFFD, so the rest can still be checked"
 }
 
 TEST_CASE("character classes come from the Unicode database", "[unicode]") {
+    // The ASCII shortcuts give libunistring's answers.
+    for (char32_t c = 0; c < 0x80; ++c) {
+        INFO(static_cast<std::uint32_t>(c));
+        CHECK(unicode::is_letter(c) == (uc_is_general_category(c, UC_CATEGORY_L) || uc_is_general_category(c, UC_CATEGORY_M)));
+        CHECK(unicode::is_mark(c) == uc_is_general_category(c, UC_CATEGORY_M));
+        CHECK(unicode::is_digit(c) == uc_is_general_category(c, UC_CATEGORY_N));
+        CHECK(unicode::is_default_ignorable(c) == uc_is_property_default_ignorable_code_point(c));
+    }
     CHECK(unicode::is_default_ignorable(U'\u200B'));  // zero-width space
     CHECK(unicode::is_default_ignorable(U'\u00AD'));  // soft hyphen
     CHECK(unicode::is_default_ignorable(U'\uFE0F'));  // variation selector
