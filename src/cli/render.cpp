@@ -6,10 +6,6 @@ namespace apiuser::cli {
 
 namespace {
 
-Json optional_time(const std::optional<Timestamp>& t) {
-    return t ? Json(format_timestamp(*t)) : Json(nullptr);
-}
-
 Json optional_text(const std::string& text) {
     return text.empty() ? Json(nullptr) : Json(text);
 }

@@ -8,25 +8,30 @@ constexpr const char* api_user_columns =
     "id, username, description, status, created_at, created_by, updated_at, updated_by, revoked_at, "
     "revoked_by, last_used_at, failed_attempts, password_hash, previous_password_expires_at";
 
-ApiUser read_api_user(const SQLite::Statement& row) {
-    ApiUser user;
-    user.id = row.getColumn(0).getString();
-    user.username = row.getColumn(1).getString();
-    user.description = row.getColumn(2).getString();
+// Reads the row into `user`, reusing its strings' memory: listing does this for every API user.
+void read_api_user(const SQLite::Statement& row, ApiUser& user) {
+    const auto text = [&row](int column, std::string& into) { into.assign(text_column(row.getColumn(column))); };
+    text(0, user.id);
+    text(1, user.username);
+    text(2, user.description);
     // The CHECK constraint allows nothing else; a row that slipped past it is treated as the safest state.
-    user.status = parse_status(row.getColumn(3).getString()).value_or(ApiUserStatus::revoked);
+    user.status = parse_status(row.getColumn(3).getText()).value_or(ApiUserStatus::revoked);
     user.created_at = timestamp_column(row.getColumn(4));
-    user.created_by = row.getColumn(5).getString();
+    text(5, user.created_by);
     user.updated_at = timestamp_column(row.getColumn(6));
-    user.updated_by = row.getColumn(7).getString();
+    text(7, user.updated_by);
     user.revoked_at = optional_timestamp_column(row.getColumn(8));
-    user.revoked_by = row.getColumn(9).getString();
+    text(9, user.revoked_by);
     user.last_used_at = optional_timestamp_column(row.getColumn(10));
     user.failed_attempts = row.getColumn(11).getInt64();
-    if (!row.getColumn(12).isNull()) {
-        user.hash = parse_phc_hash(row.getColumn(12).getString());
-    }
+    const auto hash = row.getColumn(12);
+    user.hash = hash.isNull() ? std::nullopt : parse_phc_hash(text_column(hash));
     user.previous_password_expires_at = optional_timestamp_column(row.getColumn(13));
+}
+
+ApiUser read_api_user(const SQLite::Statement& row) {
+    ApiUser user;
+    read_api_user(row, user);
     return user;
 }
 
@@ -105,8 +110,10 @@ void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
     if (filter.status) {
         query.bind(1, std::string{to_string(*filter.status)});
     }
+    ApiUser user;
     while (query.executeStep()) {
-        sink(read_api_user(query));
+        read_api_user(query, user);
+        sink(user);
     }
 }
 
