@@ -19,6 +19,7 @@ struct StoreOptions {
 // The store: one SQLite file holding the account, its members, its API users and the audit log.
 // It is opened only if it is a regular file (never through a symlink), not accessible by "others",
 // and an apiuser database of a schema this build knows; otherwise it is refused and left untouched.
+// A Store is one connection with one transaction at a time: use it from one thread at a time.
 class Store {
 public:
     // Creates a new, empty store file at `path` with mode 0600 (its missing parent directories 0700),

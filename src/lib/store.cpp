@@ -110,6 +110,14 @@ void create_private_parents(const fs::path& path) {
     }
 }
 
+// How every connection is opened: never through a symlink, and without SQLite's per-call mutex. A Store is
+// one connection with one transaction state, so it is only ever used by one thread at a time (the
+// Authenticator lends each of its connections to one call); the mutex would only cost time, on every
+// column of every row.
+int open_flags(bool writable) {
+    return (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
+}
+
 void apply_connection_settings(SQLite::Database& db, const StoreOptions& options) {
     db.setBusyTimeout(static_cast<int>(options.busy_timeout.count()));
     db.exec("PRAGMA foreign_keys = ON");
@@ -216,7 +224,7 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         if (!private_mode) {
             throw system_error(fmt::format("cannot set mode 0600 on {}", quoted(path)), errno);
         }
-        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOFOLLOW};
+        SQLite::Database db{path.string(), open_flags(true)};
         db.exec("PRAGMA journal_mode = WAL");
         apply_connection_settings(db, options);
         return Store{std::make_unique<Impl>(path, std::move(db), false)};
@@ -235,8 +243,7 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
     const bool writable = ::access(path.c_str(), W_OK) == 0;
     std::unique_ptr<Impl> impl;
     try {
-        const int mode = writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY;
-        impl = std::make_unique<Impl>(path, SQLite::Database{path.string(), mode | SQLite::OPEN_NOFOLLOW},
+        impl = std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(writable)},
                                       !writable);
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorKind::store, fmt::format("cannot open store {}: {}", quoted(path), e.what()),
