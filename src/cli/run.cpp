@@ -78,6 +78,17 @@ void print_help(std::ostream& out, const std::string& help) {
     }
 }
 
+// The help of `command` with the whole command in its usage line ("Usage: apiuser member add ..."), as
+// CLI11 writes it for --help. App::help() would name only "add", and would describe the command parsed
+// (`help` itself) rather than `command`.
+std::string help_of(const CLI::App& command) {
+    std::string path = command.get_name();
+    for (const auto* parent = command.get_parent(); parent != nullptr; parent = parent->get_parent()) {
+        path = parent->get_name() + ' ' + path;
+    }
+    return command.get_formatter()->make_help(&command, path, CLI::AppFormatMode::Normal);
+}
+
 void print_version(Console& console, bool verbose) {
     console.result(fmt::format("apiuser {}", version));
     if (verbose) {
@@ -103,7 +114,7 @@ void add_help_command(Commands& commands, std::vector<std::string>& topic) {
                             "see the commands with 'apiuser --help'");
             }
         }
-        print_help(console.out(), command->help());
+        print_help(console.out(), help_of(*command));
     });
 }
 
@@ -162,7 +173,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
             return static_cast<int>(ExitCode::success);
         }
         if (!commands.selected()) {
-            print_help(out, given_command(app)->help());
+            print_help(out, help_of(*given_command(app)));
             return static_cast<int>(ExitCode::success);
         }
         try {
