@@ -35,10 +35,7 @@ check_equal "the completion is registered" "complete -F _apiuser apiuser" "$(bui
 
 check_equal "subcommands from a prefix" "disable" "$(complete 'apiuser dis')"
 commands=$(complete 'apiuser ')
-for command in create list describe enable disable revoke passwd verify member account init log help; do
-    check_contains "subcommand $command" "$command" "$commands"
-done
-check_lacks "the hidden entry point" "__complete" "$commands"
+check_every_command "subcommands" "$commands"
 check_equal "member subcommands" "$(sorted add list remove set)" "$(complete 'apiuser member ')"
 check_equal "account subcommands" "$(sorted set show)" "$(complete 'apiuser account ')"
 check_equal "help topics" "$(sorted add list remove set)" "$(complete 'apiuser help member ')"

@@ -20,10 +20,7 @@ matches() {
 check_equal "subcommands from a prefix" "disable"$'\t'"Stop API users from authenticating (all or nothing)" \
     "$(offered 'apiuser dis')"
 commands=$(matches 'apiuser ')
-for command in create list describe enable disable revoke passwd verify member account init log help; do
-    check_contains "subcommand $command" "$command" "$commands"
-done
-check_lacks "the hidden entry point" "__complete" "$commands"
+check_every_command "subcommands" "$commands"
 check_equal "member subcommands" "$(sorted add list remove set)" "$(matches 'apiuser member ')"
 check_equal "options from a prefix" "$(sorted --status --store)" "$(matches 'apiuser list --st')"
 check_equal "values of --status" "$(sorted disabled enabled revoked)" "$(matches 'apiuser list --status ')"

@@ -45,6 +45,18 @@ check_lacks() {
     fi
 }
 
+# The top-level commands, in the order --help lists them.
+all_commands="create list describe enable disable revoke passwd verify member account init log help"
+
+# check_every_command WHAT CANDIDATES: every command is among CANDIDATES, the hidden __complete is not.
+check_every_command() {
+    local command
+    for command in $all_commands; do
+        check_contains "$1: $command" "$command" "$2"
+    done
+    check_lacks "$1: the hidden entry point" "__complete" "$2"
+}
+
 # Ends the test: exit status 1 when any check failed.
 finish() {
     if ((failures > 0)); then
