@@ -17,6 +17,7 @@ import datetime
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -70,7 +71,7 @@ class Runner:
 
     def __init__(self, work: Path, peak_rss: Path):
         self.work = work
-        self.peak_rss = peak_rss
+        self.peak_rss_program = peak_rss
         self.env = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8")
         self.env.pop("APIUSER_STORE", None)
 
@@ -82,7 +83,7 @@ class Runner:
     def peak_rss(self, command: Command) -> Sample:
         """Runs `command` through apiuser_bench_peak_rss; the sample's time includes that of the helper."""
         result = self.work / "peak-rss"
-        sample = self._spawn([self.peak_rss, result, *command.argv], command.stdin, command.env)
+        sample = self._spawn([self.peak_rss_program, result, *command.argv], command.stdin, command.env)
         sample.maxrss_kib = int(result.read_text())
         return sample
 
@@ -280,21 +281,44 @@ class Settings:
     benchmark_min_time: float
 
 
-def whole_process_ratio(number, what, runner, candidate, reference, reference_name, settings, goal, runs=None):
-    cand, ref = runner.compare([candidate, reference], runs or settings.runs, settings.warmup)
+def hyperfine_ratio(ctx, candidate: Command, reference: Command, runs: int) -> float:
+    """The same comparison through hyperfine (--hyperfine), as an independent check of this harness.
+
+    Hyperfine runs all of one command's runs, then all of the other's, through a shell (whose start-up it
+    measures and subtracts), so on a busy machine it is the noisier of the two."""
+    def shell(argv, stdin=None):
+        text = " ".join(shlex.quote(str(a)) for a in argv)
+        return f"{text} < {shlex.quote(str(stdin))}" if stdin else text
+
+    export = ctx.work / "hyperfine.json"
+    argv = ["hyperfine", "--style", "none", "--warmup", str(ctx.settings.warmup), "--runs", str(runs),
+            "--export-json", export]
+    if candidate.prepare:
+        argv += ["--prepare", shell(candidate.prepare), "--prepare", "true"]
+    argv += [shell(candidate.argv, candidate.stdin), shell(reference.argv, reference.stdin)]
+    ctx.runner.output(argv)
+    results = json.loads(export.read_text())["results"]
+    return results[0]["median"] / results[1]["median"]
+
+
+def whole_process_ratio(ctx, number, what, candidate, reference, reference_name, goal, runs=None):
+    runs = runs or ctx.settings.runs
+    cand, ref = ctx.runner.compare([candidate, reference], runs, ctx.settings.warmup)
     ratio = median_wall(cand) / median_wall(ref)
+    detail = (f"{ms(median_wall(cand))} vs {ms(median_wall(ref))}; CPU {ms(statistics.median(s.cpu for s in cand))}"
+              f" vs {ms(statistics.median(s.cpu for s in ref))}")
+    if ctx.hyperfine:
+        detail += f"; hyperfine: {hyperfine_ratio(ctx, candidate, reference, runs):.2f}x"
     return Row(number, what, ratio, reference=reference_name, goal=f"<= {goal:.2f}x", met=ratio <= goal,
-               detail=f"{ms(median_wall(cand))} vs {ms(median_wall(ref))}; "
-                      f"CPU {ms(statistics.median(s.cpu for s in cand))} vs "
-                      f"{ms(statistics.median(s.cpu for s in ref))}")
+               detail=detail)
 
 
 def row_1(ctx):
     store = ctx.stores.empty(DEFAULT_ARGON2)
     create = Command([ctx.apiuser, "--store", store, "create", "--password-stdin"], stdin=ctx.password)
     reference = Command(ARGON2_REFERENCE, stdin=ctx.password)
-    return [whole_process_ratio("1", f"create --password-stdin, whole process, Argon2id {DEFAULT_ARGON2}",
-                                ctx.runner, create, reference, "argon2 CLI, same parameters", ctx.settings, 1.15)]
+    return [whole_process_ratio(ctx, "1", f"create --password-stdin, whole process, Argon2id {DEFAULT_ARGON2}",
+                                create, reference, "argon2 CLI, same parameters", 1.15)]
 
 
 def google_benchmark(ctx, program: Path, extra: list) -> list:
@@ -335,8 +359,8 @@ def row_3(ctx):
         prepare = [*apiuser, undo, username] if undo else None
         candidate = Command([*apiuser, verb, username], prepare=prepare)
         what = f"{verb}, whole process, {size}" + (" (each run a real change)" if undo else "")
-        rows.append(whole_process_ratio(f"3{letter}", what, ctx.runner, candidate, reference,
-                                        "sqlite3 SELECT ... WHERE username", ctx.settings, 2.5))
+        rows.append(whole_process_ratio(ctx, f"3{letter}", what, candidate, reference,
+                                        "sqlite3 SELECT ... WHERE username", 2.5))
     return rows
 
 
@@ -356,8 +380,8 @@ def row_4(ctx):
     reference = Command(["sqlite3", "-json", store,
                          f"SELECT {USER_COLUMNS} FROM api_users WHERE status <> 'revoked' ORDER BY seq"])
     runs = max(3, ctx.settings.runs // 3)
-    return [whole_process_ratio("4", f"list --json, {ctx.settings.users_list:,} users", ctx.runner, candidate,
-                                reference, "sqlite3 -json SELECT same columns", ctx.settings, 1.0, runs)]
+    return [whole_process_ratio(ctx, "4", f"list --json, {ctx.settings.users_list:,} users", candidate, reference,
+                                "sqlite3 -json SELECT same columns", 1.0, runs)]
 
 
 def row_5(ctx):
@@ -461,9 +485,8 @@ def row_9(ctx):
     except BenchError as e:
         return [Row("9", "shell completion of usernames", reference="-", goal="<= 2.50x",
                     notes=[f"pending: {e}"])]
-    return [whole_process_ratio("9", f"__complete of describe's usernames, {ctx.settings.users_completion:,} users",
-                                ctx.runner, candidate, reference, "sqlite3 SELECT the same names", ctx.settings,
-                                2.5)]
+    return [whole_process_ratio(ctx, "9", f"__complete of describe's usernames, {ctx.settings.users_completion:,} users",
+                                candidate, reference, "sqlite3 SELECT the same names", 2.5)]
 
 
 def rows_10_to_13(ctx):
@@ -494,6 +517,7 @@ class Context:
     bench_authenticate: Path
     password: Path
     work: Path
+    hyperfine: bool = False  # also measure whole-process rows with hyperfine
     large: Path | None = None  # the working copy of the large store, shared by rows 5 and 8
     authenticate_results: list | None = None  # one run of the authenticate benchmark, for rows 7 and 10-13
 
@@ -534,6 +558,8 @@ def main():
     parser.add_argument("--runs", type=int, help="timed rounds per comparison")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--hyperfine", action="store_true",
+                        help="also measure whole-process rows with hyperfine, to cross-check this harness")
     args = parser.parse_args()
 
     source = Path(__file__).resolve().parent
@@ -565,7 +591,8 @@ def main():
         password.write_text(PASSWORD)
         runner = Runner(work, peak_rss)
         stores = Stores(runner, apiuser, bench_dir / "stores", work, source, password)
-        ctx = Context(settings, runner, stores, apiuser, bench_hash, bench_authenticate, password, work)
+        ctx = Context(settings, runner, stores, apiuser, bench_hash, bench_authenticate, password, work,
+                      args.hyperfine)
         header = describe_machine(source.parent.parent, apiuser)
         if args.quick:
             header.append("QUICK MODE: small stores and few runs; the figures mean nothing")
