@@ -204,7 +204,7 @@ void add_api_user_commands(Commands& commands) {
     auto* list = commands.add(app, "list", "List API users in creation order", group, "apiuser list --status disabled");
     auto* all = list->add_flag("--all,-a", list_options->all, "Include revoked API users");
     list->add_option("--status", list_options->status, "Only API users with this status")
-        ->check(CLI::IsMember({"enabled", "disabled", "revoked"}))
+        ->check(CLI::IsMember({"enabled", "disabled", "revoked"}).description(""))
         ->type_name("enabled|disabled|revoked")
         ->excludes(all);
     list->add_flag("--json", list_options->json, "Print a JSON array of API users");

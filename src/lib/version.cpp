@@ -16,7 +16,9 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
         {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
         {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
                                       NLOHMANN_JSON_VERSION_PATCH)},
-        {"libunistring", fmt::format("{}.{}", _libunistring_version >> 8, _libunistring_version & 0xff)},
+        // Since libunistring 1.0 the version is (major << 16) | (minor << 8) | subminor.
+        {"libunistring", fmt::format("{}.{}.{}", _libunistring_version >> 16, (_libunistring_version >> 8) & 0xff,
+                                     _libunistring_version & 0xff)},
     };
 }
 
