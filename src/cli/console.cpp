@@ -22,6 +22,26 @@ constexpr int cyan = 36;
 
 std::string coloured(std::string_view text, int colour) { return fmt::format("\x1b[{}m{}\x1b[0m", colour, text); }
 
+// Error messages quote what they refuse: a 100 KiB argument must not make the one error line 100 KiB long.
+constexpr std::size_t max_message_bytes = 1000;
+
+// Returns the terminal-safe `message`, or when it is longer than max_message_bytes its beginning and end
+// around a note of how much was left out, cut between UTF-8 characters.
+std::string shortened(std::string_view message) {
+    if (message.size() <= max_message_bytes) {
+        return std::string{message};
+    }
+    const auto character_start = [&](std::size_t at) {
+        while (at > 0 && (static_cast<unsigned char>(message[at]) & 0xc0) == 0x80) {
+            --at;
+        }
+        return at;
+    };
+    const std::size_t head = character_start(max_message_bytes / 2);
+    const std::size_t tail = character_start(message.size() - max_message_bytes / 2);
+    return fmt::format("{}[... {} bytes ...]{}", message.substr(0, head), tail - head, message.substr(tail));
+}
+
 }  // namespace
 
 std::string terminal_safe(std::string_view text) {
@@ -81,7 +101,8 @@ void Console::warning(std::string_view message) { diagnostic("warning", yellow, 
 void Console::note(std::string_view message) { diagnostic("note", cyan, message); }
 
 void Console::error(std::string_view message, std::string_view hint) {
-    diagnostic("error", red, hint.empty() ? std::string{message} : fmt::format("{}; {}", message, hint));
+    const auto text = shortened(terminal_safe(message));
+    diagnostic("error", red, hint.empty() ? text : fmt::format("{}; {}", text, hint));
 }
 
 std::string Console::status(std::string_view status) const {

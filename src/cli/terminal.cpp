@@ -2,8 +2,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <string>
+#include <string_view>
 
 #include <apiuser/errors.hpp>
 
@@ -15,14 +17,40 @@ namespace {
 
 constexpr int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
 
-// The terminal's settings before echo was turned off, for the signal handler to put back.
+// The terminal's settings before echo was turned off, for the signal handler to put back; the settings with
+// echo off and the prompt, for it to restore when a stopped prompt is continued.
 volatile sig_atomic_t echo_off_fd = -1;
 struct termios saved_settings;
+struct termios quiet_settings;
+std::string_view current_prompt;
 
 extern "C" void restore_terminal_and_reraise(int signal_number) {
+    const int saved_errno = errno;
     if (echo_off_fd >= 0) {
         ::tcsetattr(echo_off_fd, TCSAFLUSH, &saved_settings);
         (void)!::write(echo_off_fd, "\n", 1);
+    }
+    if (signal_number == SIGTSTP) {
+        // Ctrl-Z: stop with the terminal as the shell expects it. When continued (fg), turn echo off again,
+        // show the prompt again and go on reading, with this handler still there for the next Ctrl-Z.
+        struct sigaction stop {};
+        struct sigaction handler {};
+        stop.sa_handler = SIG_DFL;
+        sigemptyset(&stop.sa_mask);
+        ::sigaction(SIGTSTP, &stop, &handler);
+        sigset_t pending_stop;
+        sigemptyset(&pending_stop);
+        sigaddset(&pending_stop, SIGTSTP);
+        ::raise(SIGTSTP);
+        ::sigprocmask(SIG_UNBLOCK, &pending_stop, nullptr);  // stops here, until SIGCONT
+        ::sigprocmask(SIG_BLOCK, &pending_stop, nullptr);
+        ::sigaction(SIGTSTP, &handler, nullptr);
+        if (echo_off_fd >= 0) {
+            ::tcsetattr(echo_off_fd, TCSAFLUSH, &quiet_settings);
+            (void)!::write(echo_off_fd, current_prompt.data(), current_prompt.size());
+        }
+        errno = saved_errno;
+        return;
     }
     ::signal(signal_number, SIG_DFL);
     ::raise(signal_number);
@@ -75,10 +103,10 @@ public:
         for (std::size_t i = 0; i < std::size(handled_signals); ++i) {
             ::sigaction(handled_signals[i], &action, &previous_[i]);
         }
+        quiet_settings = saved_settings;
+        quiet_settings.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
         echo_off_fd = fd;
-        struct termios quiet = saved_settings;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHOE | ECHOK | ECHONL);
-        active_ = ::tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+        active_ = ::tcsetattr(fd, TCSAFLUSH, &quiet_settings) == 0;
     }
     ~EchoOff() {
         if (active_) {
@@ -133,11 +161,13 @@ std::optional<Secret> prompt_secret(std::string_view prompt, std::size_t max_byt
     bool complete = false;
     bool overlong = false;
     {
+        current_prompt = prompt;
         EchoOff quiet{terminal.in()};
         terminal.write(prompt);
         complete = read_line(terminal.in(), line, max_bytes, overlong);
         terminal.write("\n");
     }
+    current_prompt = {};
     if (!complete) {
         throw Error(ErrorKind::invalid_input, "no password entered (input ended)", "nothing was changed");
     }

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <apiuser/account.hpp>
@@ -31,12 +29,6 @@ void validate_argon2(const Argon2Params& params) {
     if (const auto problem = argon2_params_problem(params); !problem.empty()) {
         throw Error(ErrorKind::invalid_input, "invalid Argon2 parameters: " + problem,
                     "write them as m=KiB,t=ITERATIONS,p=LANES, for example m=19456,t=2,p=1");
-    }
-}
-
-void remove_store_files(const std::filesystem::path& path) {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        ::unlink((path.string() + suffix).c_str());
     }
 }
 

@@ -43,13 +43,19 @@ std::vector<std::string> suggest(SQLite::Database& db, std::string_view referenc
     if (wanted.starts_with(username_prefix)) {
         wanted.erase(0, username_prefix.size());
     }
-    const std::string folded_reference = unicode::is_valid_utf8(reference) ? unicode::fold(reference) : "";
+    // No description (at most 255 characters) contains a reference longer than this, and no id is within two
+    // edits of one longer than 14 characters: skip work that would grow with the reference's length times the
+    // number of API users, so that a huge mistyped argument costs nothing.
+    constexpr std::size_t longest_description_match = 4096;
+    const bool may_match_description = reference.size() <= longest_description_match && unicode::is_valid_utf8(reference);
+    const std::string folded_reference = may_match_description ? unicode::fold(reference) : "";
+    const bool may_be_near_id = wanted.size() >= 6 && wanted.size() <= api_user_id_length + 2;
     std::vector<std::string> suggestions;
     records::for_each_api_user(db, ApiUserFilter{std::nullopt, true}, [&](const ApiUser& user) {
         if (suggestions.size() >= max_suggestions) {
             return;
         }
-        const bool near_id = wanted.size() >= 6 && edit_distance(wanted, user.id) <= 2;
+        const bool near_id = may_be_near_id && edit_distance(wanted, user.id) <= 2;
         const bool in_description = folded_reference.size() >= 3 &&
                                     unicode::fold(user.description).find(folded_reference) != std::string::npos;
         if (near_id || in_description) {

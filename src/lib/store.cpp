@@ -82,12 +82,27 @@ void check_sqlite_header(const fs::path& path) {
         throw system_error(fmt::format("cannot open store {}", quoted(path)), errno,
                            "check the permissions of the store file and its directory");
     }
-    std::array<char, 16> header{};
+    std::array<unsigned char, 18> header{};  // the magic string, then the page size (big-endian)
     const auto got = ::read(fd, header.data(), header.size());
+    struct stat st {};
+    const bool sized = ::fstat(fd, &st) == 0;
     ::close(fd);
     static constexpr char magic[] = "SQLite format 3";  // 15 characters and the NUL: 16 bytes
     if (got != static_cast<ssize_t>(header.size()) || std::memcmp(header.data(), magic, sizeof magic) != 0) {
         throw not_a_store(path, got == 0 ? "the file is empty" : "not an SQLite database");
+    }
+    // SQLite notices missing pages, but not a part of the last one: it reads the lost bytes as zeros and
+    // carries on writing into a damaged b-tree. A store only ever grows and shrinks by whole pages, except
+    // during a checkpoint, whose WAL is then still there to finish it.
+    const unsigned page_size = header[16] == 0 && header[17] == 1 ? 65536u : header[16] * 256u + header[17];
+    struct stat wal {};
+    const bool wal_pending = ::lstat((path.string() + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+    if (sized && !wal_pending && page_size >= 512 && st.st_size % page_size != 0) {
+        throw Error(ErrorKind::store,
+                    fmt::format("store {} is damaged: its size ({} bytes) is not a whole number of {}-byte pages, "
+                                "so it was cut short or written to by another program",
+                                quoted(path), st.st_size, page_size),
+                    "restore it from a backup; apiuser will not modify it");
     }
 }
 
@@ -167,7 +182,11 @@ void Store::Impl::transaction(const char* begin, const std::function<void(SQLite
 
 void Store::Impl::fail(const SQLite::Exception& e) const {
     const auto where = quoted(path_);
-    switch (e.getErrorCode()) {
+    // A full disk is SQLITE_FULL when a write runs out of space, but an I/O error when the shared-memory
+    // file cannot grow (SQLITE_IOERR_SHMSIZE): the system's error tells them apart.
+    const int system_error_number = sqlite3_system_errno(db_.getHandle());
+    const bool disk_full = system_error_number == ENOSPC || system_error_number == EDQUOT;
+    switch (e.getErrorCode() == SQLITE_IOERR && disk_full ? SQLITE_FULL : e.getErrorCode()) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
             throw Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
@@ -183,7 +202,11 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
             throw Error(ErrorKind::store, fmt::format("store {} is damaged: {}", where, e.what()),
                         "restore it from a backup; apiuser will not modify it");
         case SQLITE_IOERR:
-            throw Error(ErrorKind::store, fmt::format("I/O error on store {}: {}", where, e.what()),
+            throw Error(ErrorKind::store,
+                        system_error_number == 0
+                            ? fmt::format("I/O error on store {}: {}", where, e.what())
+                            : fmt::format("I/O error on store {}: {} ({})", where, e.what(),
+                                          std::strerror(system_error_number)),
                         "check the disk and retry; nothing was changed");
         case SQLITE_CANTOPEN:
         case SQLITE_PERM:
@@ -192,6 +215,14 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
                         "check the permissions of the store file and its directory");
         default:
             throw Error(ErrorKind::store, fmt::format("store {} failed: {}", where, e.what()));
+    }
+}
+
+void remove_store_files(const fs::path& path) {
+    // SQLite may have made a journal before failing (switching a new file to WAL writes one), and may have
+    // failed to delete it: a store that was never finished leaves nothing behind.
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        ::unlink((path.string() + suffix).c_str());
     }
 }
 
@@ -229,10 +260,10 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         apply_connection_settings(db, options);
         return Store{std::make_unique<Impl>(path, std::move(db), false)};
     } catch (const SQLite::Exception& e) {
-        ::unlink(path.c_str());
+        remove_store_files(path);
         throw Error(ErrorKind::store, fmt::format("cannot create store {}: {}", quoted(path), e.what()));
     } catch (...) {
-        ::unlink(path.c_str());
+        remove_store_files(path);
         throw;
     }
 }

@@ -37,6 +37,9 @@ private:
     bool read_only_;
 };
 
+// Removes the store file at `path` and its -wal, -shm and -journal files, for a store whose creation failed.
+void remove_store_files(const std::filesystem::path& path);
+
 // The schema version this build writes, and the migrations that reach it (schema.cpp).
 int current_schema_version();
 // Brings `db` from `from_version` to current_schema_version(); must run inside a write transaction.
