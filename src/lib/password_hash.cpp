@@ -1,5 +1,13 @@
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
+#include <latch>
+#include <mutex>
+#include <new>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include <botan/argon2.h>
 #include <botan/base64.h>
@@ -81,6 +89,47 @@ std::optional<std::size_t> base64_decoded_size(std::string_view text) {
 }
 
 std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+
+// Botan 2.19 starts a global pool of worker threads (one per CPU, at least two) the first time Argon2 runs,
+// even for one lane. When they cannot all start (under a tight `ulimit -v`, say), its constructor ends the
+// process with std::terminate or deadlocks instead of throwing. So the pool is started here, once, and only
+// after as many threads of our own have started and stopped; if they cannot, the shortage is reported as
+// std::bad_alloc ("out of memory"), like any other allocation failure.
+void start_hashing_threads() {
+    static std::mutex mutex;
+    static bool started = false;
+    std::lock_guard lock{mutex};
+    if (started) {
+        return;
+    }
+    std::size_t wanted = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 2, 16);
+    if (const char* size = std::getenv("BOTAN_THREAD_POOL_SIZE"); size != nullptr && std::atoi(size) > 1) {
+        wanted = static_cast<std::size_t>(std::atoi(size));
+    }
+    std::latch release{1};
+    std::vector<std::thread> probes;
+    probes.reserve(wanted);
+    bool all_started = true;
+    try {
+        while (probes.size() < wanted) {
+            probes.emplace_back([&release] { release.wait(); });
+        }
+    } catch (const std::system_error&) {
+        all_started = false;
+    }
+    release.count_down();
+    for (auto& probe : probes) {
+        probe.join();
+    }
+    if (!all_started) {
+        throw std::bad_alloc();
+    }
+    std::array<std::uint8_t, 16> salt{};
+    std::array<std::uint8_t, 32> output{};
+    Botan::argon2(output.data(), output.size(), "", 0, salt.data(), salt.size(), nullptr, 0, nullptr, 0,
+                  argon2id_variant, 1, 8, 1);
+    started = true;
+}
 
 }  // namespace
 
@@ -191,6 +240,7 @@ std::string hash_password(const Secret& password, const Argon2Params& params, Ra
     if (const auto problem = argon2_params_problem(params); !problem.empty()) {
         throw Error(ErrorKind::invalid_input, "cannot hash with these Argon2 parameters: " + problem);
     }
+    start_hashing_threads();
     BotanRandomAdapter rng{random};
     return Botan::argon2_generate_pwhash(password.view().data(), password.size(), rng, params.parallelism,
                                          params.memory_kib, params.iterations, argon2id_variant, salt_bytes,
@@ -211,10 +261,16 @@ std::string make_decoy_hash(const Argon2Params& params, Random& random) {
                        unpadded(Botan::base64_encode(salt)), unpadded(Botan::base64_encode(hash)));
 }
 
+void skip_locked_memory_pool() {
+    // Botan reads it when it first allocates memory for secrets (Botan::mlock_allocator).
+    ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", /*overwrite=*/0);
+}
+
 HashMatch check_password_hash(const Secret& password, std::string_view phc) {
     if (!parse_phc_hash(phc)) {
         return HashMatch::damaged;
     }
+    start_hashing_threads();
     try {
         return Botan::argon2_check_pwhash(password.view().data(), password.size(), std::string{phc})
                    ? HashMatch::match
