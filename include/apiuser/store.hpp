@@ -14,6 +14,9 @@ struct StoreOptions {
     // How long a command waits for another process's write transaction before giving up with
     // "store is busy". Parallel pipeline runs queue up instead of failing.
     std::chrono::milliseconds busy_timeout = default_busy_timeout;
+    // Never write, not even the switch to WAL or a schema upgrade: for readers that must leave no trace,
+    // such as shell completion. A store of an older schema is then refused instead of upgraded.
+    bool read_only = false;
 };
 
 // The store: one SQLite file holding the account, its members, its API users and the audit log.

@@ -332,6 +332,7 @@ private:
             Context context{console_, line_.globals};
             StoreOptions options;
             options.busy_timeout = completion_busy_timeout;
+            options.read_only = true;  // pressing Tab must never upgrade or otherwise write the store
             store_.emplace(Store::open(context.store_path(), options));
             session_.emplace(Session{*store_, context.actor(), clock_, random_});
         }

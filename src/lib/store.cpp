@@ -271,7 +271,7 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
 Store Store::open(const fs::path& path, const StoreOptions& options) {
     check_store_file(path);
     check_sqlite_header(path);
-    const bool writable = ::access(path.c_str(), W_OK) == 0;
+    const bool writable = !options.read_only && ::access(path.c_str(), W_OK) == 0;
     std::unique_ptr<Impl> impl;
     try {
         impl = std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(writable)},
@@ -304,6 +304,12 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
         }
     } catch (const SQLite::Exception& e) {
         impl->fail(e);
+    }
+    if (version < current_schema_version() && options.read_only) {
+        throw Error(ErrorKind::store,
+                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
+                                version),
+                    "run any apiuser command that changes the store to upgrade it");
     }
     if (version < current_schema_version()) {
         impl->write([&](SQLite::Database& tx) {

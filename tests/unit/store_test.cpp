@@ -159,6 +159,38 @@ TEST_CASE("a store of a newer schema is refused and left as it was", "[store]") 
     CHECK(std::string{std::istreambuf_iterator<char>{after_file}, {}} == before);
 }
 
+TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgraded", "[store]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    test::FixedRandom random{1};
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    const auto bytes = [&] {
+        std::ifstream file{path, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{file}, {}};
+    };
+    const StoreOptions read_only{.read_only = true};
+    {
+        Store store = Store::open(path, read_only);
+        Session session{store, "owner", clock, random};
+        CHECK(show_account(session).company == "Acme Widgets Ltd");
+        CHECK(kind_of([&] { add_member(session, {"new", "", false}); }) == ErrorKind::store);
+    }
+    {
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+        db.exec("PRAGMA user_version = 0");
+    }
+    const auto before = bytes();
+    try {
+        Store::open(path, read_only);
+        FAIL("opened an older store read-only");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::store);
+        CHECK_THAT(e.what(), Catch::Contains("older schema"));
+    }
+    CHECK(bytes() == before);
+}
+
 TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOME", "[store]") {
     CHECK(default_store_path("/s/x.db", "/xdg", "/home/u") == fs::path{"/s/x.db"});
     CHECK(default_store_path("", "/xdg", "/home/u") == fs::path{"/xdg/apiuser/apiuser.db"});
