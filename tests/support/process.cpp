@@ -7,8 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "process.hpp"
 
@@ -22,6 +26,13 @@ namespace {
     (void)!::write(STDERR_FILENO, ": ", 2);
     (void)!::write(STDERR_FILENO, reason, std::strlen(reason));
     ::_exit(127);
+}
+
+std::string read_proc(pid_t pid, const char* name) {
+    std::ifstream file{"/proc/" + std::to_string(pid) + "/" + name};
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
 }
 
 }  // namespace
@@ -38,21 +49,22 @@ ExecArguments::ExecArguments(const std::vector<std::string>& argv, const std::ma
     env_pointers_.push_back(nullptr);
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+Child::Child(const std::vector<std::string>& argv, const ProcessOptions& options) {
     // A child that exits without reading all its input must not kill the test with SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
-    int in[2], out[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    const bool feeds_stdin = options.input.has_value() || options.stdin_pipe;
+    int in[2] = {-1, -1}, out[2], err[2];
+    if ((feeds_stdin && ::pipe2(in, O_CLOEXEC) != 0) || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
         throw std::runtime_error("pipe failed");
     }
     ExecArguments exec_arguments{argv, options.env};
 
-    const pid_t pid = ::fork();
-    if (pid < 0) {
+    pid_ = ::fork();
+    if (pid_ < 0) {
         throw std::runtime_error("fork failed");
     }
-    if (pid == 0) {
-        if (options.input) {
+    if (pid_ == 0) {
+        if (feeds_stdin) {
             ::dup2(in[0], STDIN_FILENO);
         } else {
             const int null = ::open("/dev/null", O_RDONLY);
@@ -81,26 +93,72 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         ::execve(exec_arguments.argv()[0], exec_arguments.argv(), exec_arguments.envp());
         child_fail("execve");
     }
-    ::close(in[0]);
+    if (feeds_stdin) {
+        ::close(in[0]);
+        in_ = in[1];
+    }
     ::close(out[1]);
     ::close(err[1]);
+    out_ = out[0];
+    err_ = err[0];
+    if (options.input) {
+        pending_input_ = *options.input;
+        ::fcntl(in_, F_SETFL, O_NONBLOCK);  // wait() writes it while it reads, so neither side can block
+    }
+}
 
-    std::string pending_input = options.input.value_or("");
+Child::~Child() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    for (int fd : {in_, out_, err_}) {
+        if (fd >= 0) {
+            ::close(fd);
+        }
+    }
+}
+
+bool Child::write_stdin(std::string_view text) {
+    while (!text.empty() && in_ >= 0) {
+        const auto n = ::write(in_, text.data(), text.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return in_ >= 0;
+}
+
+void Child::close_stdin() {
+    if (in_ >= 0) {
+        ::close(in_);
+        in_ = -1;
+    }
+}
+
+void Child::signal(int signal_number) const {
+    if (pid_ > 0) {
+        ::kill(pid_, signal_number);
+    }
+}
+
+ProcessResult Child::wait(std::chrono::seconds timeout) {
     std::size_t written = 0;
-    if (!options.input || pending_input.empty()) {
-        ::close(in[1]);
-        in[1] = -1;
-    } else {
-        ::fcntl(in[1], F_SETFL, O_NONBLOCK);
+    if (pending_input_.empty()) {
+        close_stdin();
     }
     ProcessResult result;
-    const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-    int open_outputs = 2;
-    while (open_outputs > 0 || in[1] >= 0) {
-        pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (out_ >= 0 || err_ >= 0 || in_ >= 0) {
+        pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_, POLLOUT, 0}};
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
-            ::kill(pid, SIGKILL);
+            ::kill(pid_, SIGKILL);
             break;
         }
         if (::poll(fds, 3, static_cast<int>(left.count())) < 0 && errno != EINTR) {
@@ -114,39 +172,67 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
                     (i == 0 ? result.out : result.err).append(buffer, static_cast<std::size_t>(n));
                 } else if (n == 0 || errno != EINTR) {
                     ::close(fds[i].fd);
-                    (i == 0 ? out[0] : err[0]) = -1;
-                    --open_outputs;
+                    (i == 0 ? out_ : err_) = -1;
                 }
             }
         }
-        if (in[1] >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
-            const auto n = ::write(in[1], pending_input.data() + written, pending_input.size() - written);
+        if (in_ >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+            const auto n = ::write(in_, pending_input_.data() + written, pending_input_.size() - written);
             if (n > 0) {
                 written += static_cast<std::size_t>(n);
             }
             if (n < 0 && errno != EAGAIN && errno != EINTR) {
-                written = pending_input.size();  // the child closed stdin early: fine
+                written = pending_input_.size();  // the child closed stdin early: fine
             }
-            if (written >= pending_input.size()) {
-                ::close(in[1]);
-                in[1] = -1;
+            if (written >= pending_input_.size()) {
+                close_stdin();
             }
         }
     }
-    for (int fd : {out[0], err[0], in[1]}) {
-        if (fd >= 0) {
-            ::close(fd);
-        }
-    }
+    pending_input_.clear();
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
+    pid_ = -1;
     if (WIFEXITED(status)) {
         result.exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
         result.signal = WTERMSIG(status);
     }
     return result;
+}
+
+bool Child::running() const {
+    const auto stat = read_proc(pid_, "stat");
+    const auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z' && stat[close + 2] != 'X';
+}
+
+long Child::current_syscall() const {
+    const auto text = read_proc(pid_, "syscall");
+    if (text.empty() || text.rfind("running", 0) == 0) {
+        return -1;
+    }
+    return std::strtol(text.c_str(), nullptr, 10);
+}
+
+bool Child::await(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        if (condition()) {
+            return true;
+        }
+        if (!running() || std::chrono::steady_clock::now() > deadline) {
+            return condition();
+        }
+        // /proc has no change notification: look again shortly.
+        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+    Child child{argv, options};
+    return child.wait(options.timeout);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
