@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "sandbox.hpp"
+#include "sanitizer.hpp"
 
 namespace apiuser::test {
 
@@ -34,11 +35,18 @@ Sandbox::~Sandbox() {
 }
 
 std::map<std::string, std::string> Sandbox::environment() const {
+    // In the sanitizer build the thousands of apiuser processes the tests start skip LeakSanitizer's scan
+    // at exit, a fifth of each one's cost; leaks in run() are still found in process, by the unit tests
+    // and by fuzz_cli. Every other check of ASan and UBSan stays on.
+    std::string asan_options = std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : "";
+    if (sanitizer_build) {
+        asan_options += asan_options.empty() ? "detect_leaks=0" : ":detect_leaks=0";
+    }
     return {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
             {"HOME", dir_.string()},
             {"APIUSER_STORE", store_.string()},
             {"LANG", "C.UTF-8"},
-            {"ASAN_OPTIONS", std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : ""},
+            {"ASAN_OPTIONS", asan_options},
             {"UBSAN_OPTIONS", std::getenv("UBSAN_OPTIONS") != nullptr ? std::getenv("UBSAN_OPTIONS") : ""}};
 }
 
