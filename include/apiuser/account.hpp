@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -33,9 +34,11 @@ struct NewAccount {
 // Creates the store at `path` and in it the account described by `account`, owned by
 // `account.owner_login`, all in one transaction: on any failure no file is left behind. Throws
 // Error(invalid_state) if anything already exists at `path`, Error(invalid_input) for a bad company,
-// domain, login, email or Argon2 parameters.
+// domain, login, email or Argon2 parameters. `before_commit`, when given, is called with the new settings
+// just before the transaction commits (to print them, say); if it throws, the store is not created.
 AccountSettings init_account(const std::filesystem::path& path, const NewAccount& account, const Clock& clock,
-                             const StoreOptions& options = {});
+                             const StoreOptions& options = {},
+                             const std::function<void(const AccountSettings&)>& before_commit = {});
 
 // Returns the account's settings; any member may read them.
 AccountSettings show_account(Session& session);

@@ -40,6 +40,17 @@ public:
 
     const std::filesystem::path& path() const noexcept;
 
+    // From now on, keeps the write transaction of the next change open instead of committing it, so that
+    // the caller can first finish what must go with the change (print a generated password, say): later
+    // operations run inside that same transaction, commit_held() commits it, and anything else (an
+    // exception, roll_back_held(), the Store's destruction) rolls it back, so that nothing is changed.
+    void hold_commits();
+    // Commits the transaction held open by hold_commits(), if any; throws Error(store) when it fails,
+    // in which case nothing was changed.
+    void commit_held();
+    // Rolls back the transaction held open by hold_commits(), if any.
+    void roll_back_held() noexcept;
+
     // The implementation, visible only inside the library (src/lib/store_impl.hpp).
     class Impl;
     Impl& impl() noexcept { return *impl_; }

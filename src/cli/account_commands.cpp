@@ -71,7 +71,7 @@ void add_account_commands(Commands& commands) {
                     "Argon2id cost for new hashes; older hashes are upgraded at their next successful verify")
         ->type_name("m=KiB,t=N,p=N");
     set->add_flag("--json", set_options->json, "Print the new settings as JSON");
-    commands.on_run(set, [&context, set_options] { run_set(context, *set_options); });
+    commands.on_change(set, [&context, set_options] { run_set(context, *set_options); });
 }
 
 }  // namespace apiuser::cli

@@ -198,7 +198,7 @@ void add_api_user_commands(Commands& commands) {
         ->excludes(create_json);
     create->add_flag("--dry-run", create_options->dry_run,
                      "Check permission, description and password; write nothing");
-    commands.on_run(create, [&context, create_options] { run_create(context, *create_options); });
+    commands.on_change(create, [&context, create_options] { run_create(context, *create_options); });
 
     auto list_options = std::make_shared<ListOptions>();
     auto* list = commands.add(app, "list", "List API users in creation order", group, "apiuser list --status disabled");
@@ -219,26 +219,26 @@ void add_api_user_commands(Commands& commands) {
         ->type_name("TEXT")
         ->each([describe_options](const std::string&) { describe_options->set_description = true; });
     describe->add_flag("--json", describe_options->json, "Print the API user as JSON");
-    commands.on_run(describe, [&context, describe_options] { run_describe(context, *describe_options); });
+    commands.on_change(describe, [&context, describe_options] { run_describe(context, *describe_options); });
 
     auto enable_options = std::make_shared<StatusOptions>();
     auto* enable = commands.add(app, "enable", "Let API users authenticate again (all or nothing)", group,
                                 "apiuser enable apiuser-3f9a1c2b7d4e@apiconnector.com");
     add_username_arguments(enable, *enable_options);
-    commands.on_run(enable, [&context, enable_options] { run_set_enabled(context, *enable_options, true); });
+    commands.on_change(enable, [&context, enable_options] { run_set_enabled(context, *enable_options, true); });
 
     auto disable_options = std::make_shared<StatusOptions>();
     auto* disable = commands.add(app, "disable", "Stop API users from authenticating (all or nothing)", group,
                                  "apiuser disable 3f9a1c2b7d4e 8b1e0c4d2a6f");
     add_username_arguments(disable, *disable_options);
-    commands.on_run(disable, [&context, disable_options] { run_set_enabled(context, *disable_options, false); });
+    commands.on_change(disable, [&context, disable_options] { run_set_enabled(context, *disable_options, false); });
 
     auto revoke_options = std::make_shared<StatusOptions>();
     auto* revoke_command = commands.add(app, "revoke", "Revoke API users for good: erase their password hashes", group,
                                         "apiuser revoke --yes apiuser-3f9a1c2b7d4e@apiconnector.com");
     add_username_arguments(revoke_command, *revoke_options);
     revoke_command->add_flag("--yes,-y", revoke_options->yes, "Do not ask for confirmation (needed without a terminal)");
-    commands.on_run(revoke_command, [&context, revoke_options] { run_revoke(context, *revoke_options); });
+    commands.on_change(revoke_command, [&context, revoke_options] { run_revoke(context, *revoke_options); });
 }
 
 }  // namespace apiuser::cli

@@ -1,8 +1,16 @@
+#include <unistd.h>
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <apiuser/errors.hpp>
 
 #include "console.hpp"
 
@@ -77,15 +85,64 @@ std::size_t display_width(std::string_view text) {
 }
 
 Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour)
-    : out_(out), err_(err), out_is_terminal_(out_is_terminal), err_is_terminal_(err_is_terminal), colour_(colour) {}
+    : out_(out),
+      err_(err),
+      out_is_terminal_(out_is_terminal),
+      err_is_terminal_(err_is_terminal),
+      colour_(colour),
+      out_is_stdout_(&out == &std::cout) {}
 
-void Console::result(std::string_view text) { out_ << text << '\n'; }
+void Console::result(std::string_view text) {
+    if (holding_) {
+        held_.append(text);
+        held_.push_back('\n');
+        return;
+    }
+    out_ << text << '\n';
+}
+
+void Console::hold_results() {
+    holding_ = true;
+    if (out_is_stdout_) {
+        std::signal(SIGPIPE, SIG_IGN);
+    }
+}
+
+void Console::release_results() {
+    holding_ = false;
+    if (held_.empty()) {
+        return;
+    }
+    const auto text = held_.view();
+    int error_number = 0;
+    if (out_is_stdout_) {
+        // Straight to the descriptor: stdio's buffer would be one more copy of a generated password.
+        out_.flush();
+        for (std::size_t done = 0; done < text.size() && error_number == 0;) {
+            const auto n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
+            if (n >= 0) {
+                done += static_cast<std::size_t>(n);
+            } else if (errno != EINTR) {
+                error_number = errno;
+            }
+        }
+    } else {
+        out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out_.flush();
+        error_number = out_.good() ? 0 : EIO;
+    }
+    held_.clear();
+    if (error_number != 0) {
+        throw Error(ErrorKind::store, fmt::format("cannot write to standard output ({})", std::strerror(error_number)),
+                    "nothing was changed; retry with standard output going somewhere that can take it");
+    }
+}
 
 std::string Console::dump(const Json& document, bool for_terminal) const {
     return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
 }
 
-void Console::json(const Json& document) { out_ << dump(document, out_is_terminal_) << '\n'; }
+void Console::json(const Json& document) { result(dump(document, out_is_terminal_)); }
 
 void Console::json_error(const Json& document) { err_ << dump(document, err_is_terminal_) << '\n'; }
 

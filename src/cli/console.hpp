@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <apiuser/secret.hpp>
+
 namespace apiuser::cli {
 
 // JSON documents keep their fields in the order they are written, so that output reads naturally.
@@ -30,6 +32,13 @@ public:
 
     // Prints one line of results on stdout; `text` must already be terminal-safe.
     void result(std::string_view text);
+
+    // From now on keeps every result back, in wiped memory, until release_results(): a command that
+    // changes the store prints its whole result before it commits, so that a failed write changes nothing.
+    // SIGPIPE is ignored from here on, so that a closed pipe is a write error and not death mid-commit.
+    void hold_results();
+    // Writes the results kept back to stdout and flushes it; throws Error(store) when that fails.
+    void release_results();
 
     // Prints one JSON document on stdout. On a terminal every non-ASCII character is escaped, so that
     // stored text can never drive it; in a pipe the output is plain UTF-8.
@@ -64,6 +73,9 @@ private:
     bool out_is_terminal_;
     bool err_is_terminal_;
     bool colour_;
+    bool out_is_stdout_;  // out_ is std::cout, whose file descriptor is written directly
+    bool holding_ = false;
+    Secret held_;  // the results kept back, which may hold a generated password
 };
 
 }  // namespace apiuser::cli

@@ -63,8 +63,46 @@ Session& Context::session() {
         const auto actor_login = actor();
         store_.emplace(Store::open(store_path(), store_options()));
         session_.emplace(Session{*store_, actor_login, clock_, random_});
+        if (holding_changes_) {
+            store_->hold_commits();
+        }
     }
     return *session_;
+}
+
+void Context::hold_changes() {
+    holding_changes_ = true;
+    console_.hold_results();
+    if (store_) {
+        store_->hold_commits();
+    }
+}
+
+void Context::publish() {
+    try {
+        console_.release_results();
+    } catch (...) {
+        abandon();
+        throw;
+    }
+    if (!store_) {
+        return;
+    }
+    try {
+        store_->commit_held();
+    } catch (const Error& e) {
+        // Rare (the write lock is already ours), but the result is out: say plainly that it does not hold.
+        throw Error(e.kind(),
+                    fmt::format("{}; the change was NOT saved, so the result printed on standard output is void",
+                                e.what()),
+                    e.hint());
+    }
+}
+
+void Context::abandon() noexcept {
+    if (store_) {
+        store_->roll_back_held();
+    }
 }
 
 CLI::App* Commands::add(CLI::App& parent, const std::string& name, const std::string& description,
@@ -81,6 +119,19 @@ void Commands::on_run(CLI::App* command, Action action) {
         if (command->get_subcommands().empty()) {
             selected_ = action;
         }
+    });
+}
+
+void Commands::on_change(CLI::App* command, Action action) {
+    on_run(command, [this, action = std::move(action)] {
+        context_.hold_changes();
+        try {
+            action();
+        } catch (...) {
+            context_.abandon();
+            throw;
+        }
+        context_.publish();
     });
 }
 

@@ -42,6 +42,16 @@ public:
     // Opens the store and starts the session on first use.
     Session& session();
 
+    // For a command that changes the store: keeps its printed result back and holds the store's commit, so
+    // that publish() can write the whole result before committing.
+    void hold_changes();
+    // Writes the result kept back, then commits the change; when the write fails the change is rolled back
+    // (and Error(store) thrown), so that a command either printed its result and changed the store, or
+    // failed and changed nothing.
+    void publish();
+    // Rolls back a change held by hold_changes(), after a failure.
+    void abandon() noexcept;
+
     const Clock& clock() const { return clock_; }
     Random& random() { return random_; }
 
@@ -52,6 +62,7 @@ private:
     SystemRandom random_;
     std::optional<Store> store_;
     std::optional<Session> session_;
+    bool holding_changes_ = false;
 };
 
 using Action = std::function<void()>;
@@ -71,6 +82,10 @@ public:
 
     // Runs `action` after parsing when `command` is the command given.
     void on_run(CLI::App* command, Action action);
+
+    // Like on_run, for a command that may change the store: its result is written whole before the change
+    // commits (Context::publish), and any failure leaves the store as it was.
+    void on_change(CLI::App* command, Action action);
 
     // The action of the command given, once parsing is done; empty if none.
     Action& selected() { return selected_; }

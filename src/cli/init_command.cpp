@@ -28,16 +28,20 @@ void run_init(Context& context, const InitOptions& options) {
         request.argon2 = parse_argon2_params(options.argon2);
     }
     const auto path = context.store_path();
-    const auto account = init_account(path, request, context.clock(), context.store_options());
-    warn_if_weak(console, account.argon2);
-    if (options.json) {
-        auto document = to_json(account);
-        document["store"] = path.string();
-        console.json(document);
-        return;
-    }
-    console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", terminal_safe(path.string()),
-                               terminal_safe(account.company), account.domain, terminal_safe(account.owner)));
+    // Printed before the store is committed, so that a result that cannot be written leaves no store.
+    init_account(path, request, context.clock(), context.store_options(), [&](const AccountSettings& account) {
+        warn_if_weak(console, account.argon2);
+        if (options.json) {
+            auto document = to_json(account);
+            document["store"] = path.string();
+            console.json(document);
+        } else {
+            console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}",
+                                       terminal_safe(path.string()), terminal_safe(account.company), account.domain,
+                                       terminal_safe(account.owner)));
+        }
+        context.publish();
+    });
 }
 
 }  // namespace
@@ -58,7 +62,7 @@ void add_init_command(Commands& commands) {
                      "Argon2id cost for password hashes (default m=19456,t=2,p=1, OWASP's recommendation)")
         ->type_name("m=KiB,t=N,p=N");
     init->add_flag("--json", options->json, "Print the new account as JSON");
-    commands.on_run(init, [&context = commands.context(), options] { run_init(context, *options); });
+    commands.on_change(init, [&context = commands.context(), options] { run_init(context, *options); });
 }
 
 }  // namespace apiuser::cli

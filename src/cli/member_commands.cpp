@@ -95,7 +95,7 @@ void add_member_commands(Commands& commands) {
     add->add_flag("--manage-account", add_options->manage_account,
                   "Grant Can manage account: create and change API users and members");
     add->add_flag("--json", add_options->json, "Print the new member as JSON");
-    commands.on_run(add, [&context, add_options] { run_add(context, *add_options); });
+    commands.on_change(add, [&context, add_options] { run_add(context, *add_options); });
 
     auto set_options = std::make_shared<MemberOptions>();
     auto* set = commands.add(*member, "set", "Grant or withdraw Can manage account", "Commands",
@@ -106,12 +106,12 @@ void add_member_commands(Commands& commands) {
         set->add_flag("--no-manage-account", set_options->no_manage_account, "Withdraw Can manage account");
     grant->excludes(withdraw);
     set->add_flag("--json", set_options->json, "Print the member as JSON");
-    commands.on_run(set, [&context, set_options] { run_set(context, *set_options); });
+    commands.on_change(set, [&context, set_options] { run_set(context, *set_options); });
 
     auto remove_options = std::make_shared<MemberOptions>();
     auto* remove = commands.add(*member, "remove", "Remove an account user", "Commands", "apiuser member remove bob");
     add_login(remove, *remove_options);
-    commands.on_run(remove, [&context, remove_options] { run_remove(context, *remove_options); });
+    commands.on_change(remove, [&context, remove_options] { run_remove(context, *remove_options); });
 
     auto list_options = std::make_shared<MemberOptions>();
     auto* list = commands.add(*member, "list", "List the account users and their roles", "Commands",

@@ -79,7 +79,7 @@ void add_passwd_command(Commands& commands) {
     passwd->add_flag("--dry-run", options->dry_run, "Check permission and password; write nothing");
     auto* json = passwd->add_flag("--json", options->json, "Print the API user (and a generated password) as JSON");
     passwd->add_flag("--quiet,-q", options->quiet, "Print only a generated password")->excludes(json);
-    commands.on_run(passwd, [&context = commands.context(), options] { run_passwd(context, *options); });
+    commands.on_change(passwd, [&context = commands.context(), options] { run_passwd(context, *options); });
 }
 
 }  // namespace apiuser::cli

@@ -39,7 +39,8 @@ nlohmann::json argon2_json(const Argon2Params& params) { return to_string(params
 bool below_recommended(const Argon2Params& params) { return weaker_than(params, recommended_argon2_params); }
 
 AccountSettings init_account(const std::filesystem::path& path, const NewAccount& request, const Clock& clock,
-                             const StoreOptions& options) {
+                             const StoreOptions& options,
+                             const std::function<void(const AccountSettings&)>& before_commit) {
     validate_company(request.company);
     const std::string domain = to_lower_ascii(request.domain);
     validate_domain(domain);
@@ -65,6 +66,9 @@ AccountSettings init_account(const std::filesystem::path& path, const NewAccount
                                               {"argon2", argon2_json(account.argon2)},
                                               {"owner", account.owner}}
                                    .dump()});
+            if (before_commit) {
+                before_commit(account);
+            }
         });
     } catch (...) {
         store.reset();

@@ -150,12 +150,25 @@ void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
     }
     // IMMEDIATE takes the write lock up front: a transaction that read first and then wrote could fail
     // with "busy" half-way instead of waiting its turn.
-    transaction("BEGIN IMMEDIATE", body);
+    transaction("BEGIN IMMEDIATE", body, true);
 }
 
-void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) { transaction("BEGIN", body); }
+void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) { transaction("BEGIN", body, false); }
 
-void Store::Impl::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body) {
+void Store::Impl::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold) {
+    if (held_) {
+        // Inside the held transaction: all of it stands or falls together.
+        try {
+            body(db_);
+        } catch (const SQLite::Exception& e) {
+            roll_back_held();
+            fail(e);
+        } catch (...) {
+            roll_back_held();
+            throw;
+        }
+        return;
+    }
     try {
         db_.exec(begin);
     } catch (const SQLite::Exception& e) {
@@ -170,6 +183,10 @@ void Store::Impl::transaction(const char* begin, const std::function<void(SQLite
     };
     try {
         body(db_);
+        if (may_hold && hold_commits_) {
+            held_ = true;
+            return;
+        }
         db_.exec("COMMIT");
     } catch (const SQLite::Exception& e) {
         roll_back();
@@ -177,6 +194,31 @@ void Store::Impl::transaction(const char* begin, const std::function<void(SQLite
     } catch (...) {
         roll_back();
         throw;
+    }
+}
+
+void Store::Impl::commit_held() {
+    if (!held_) {
+        return;
+    }
+    try {
+        db_.exec("COMMIT");
+        held_ = false;
+    } catch (const SQLite::Exception& e) {
+        roll_back_held();
+        fail(e);
+    }
+}
+
+void Store::Impl::roll_back_held() noexcept {
+    if (!held_) {
+        return;
+    }
+    held_ = false;
+    try {
+        db_.exec("ROLLBACK");
+    } catch (...) {
+        // Already rolled back by SQLite (after an I/O error, say), or closing the connection will.
     }
 }
 
@@ -322,6 +364,12 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
     }
     return Store{std::move(impl)};
 }
+
+void Store::hold_commits() { impl_->hold_commits(); }
+
+void Store::commit_held() { impl_->commit_held(); }
+
+void Store::roll_back_held() noexcept { impl_->roll_back_held(); }
 
 fs::path default_store_path(const char* apiuser_store, const char* xdg_data_home, const char* home) {
     if (apiuser_store != nullptr && *apiuser_store != '\0') {

@@ -15,26 +15,37 @@ class Store::Impl {
 public:
     Impl(std::filesystem::path path, SQLite::Database db, bool read_only)
         : path_(std::move(path)), db_(std::move(db)), read_only_(read_only) {}
+    ~Impl() { roll_back_held(); }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
     const std::filesystem::path& path() const noexcept { return path_; }
     SQLite::Database& db() noexcept { return db_; }
 
     // Runs `body` in one BEGIN IMMEDIATE transaction and commits it; on any exception everything is rolled
-    // back and the exception (SQLite's translated to apiuser::Error) propagates.
+    // back and the exception (SQLite's translated to apiuser::Error) propagates. While commits are held
+    // (Store::hold_commits) the transaction stays open instead, and a later write or read runs inside it.
     void write(const std::function<void(SQLite::Database&)>& body);
 
     // Runs `body` in one read transaction, so that it sees a single consistent snapshot.
     void read(const std::function<void(SQLite::Database&)>& body);
 
+    // See Store::hold_commits, commit_held and roll_back_held.
+    void hold_commits() noexcept { hold_commits_ = true; }
+    void commit_held();
+    void roll_back_held() noexcept;
+
     // Translates a SQLite failure into an Error naming this store and what to do.
     [[noreturn]] void fail(const SQLite::Exception& e) const;
 
 private:
-    void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body);
+    void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold);
 
     std::filesystem::path path_;
     SQLite::Database db_;
     bool read_only_;
+    bool hold_commits_ = false;
+    bool held_ = false;  // a write transaction is open, waiting for commit_held()
 };
 
 // Removes the store file at `path` and its -wal, -shm and -journal files, for a store whose creation failed.

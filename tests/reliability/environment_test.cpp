@@ -17,6 +17,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "expect.hpp"
@@ -527,6 +528,70 @@ TEST_CASE("environment: standard output on /dev/full is an error, not a silent s
         CHECK_THAT(r.err, Catch::Contains("cannot write to standard output"));
         ++tried;
     }
+}
+
+TEST_CASE("environment: a change whose result cannot be written changes nothing", "[reliability][environment]") {
+    apiuser::reliability::Tally tried{"environment",
+                                      "changes with stdout on /dev/full or a closed pipe: all exit 1, store unchanged"};
+    Sandbox s;
+    const auto p = populate(s);
+    const std::string known_password = "Kn0wn-Old-Secret-Still-Works";
+    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "known"}, known_password + "\n");
+    REQUIRE(created.exit_code == 0);
+    const auto known = lines_of(created.out).at(0);
+    REQUIRE(s.run({"member", "add", "daemon"}).exit_code == 0);
+    const std::vector<std::vector<std::string>> changes{
+        {"create", "--generate-password"},
+        {"create", "--generate-password", "--quiet"},
+        {"create", "--generate-password", "--json"},
+        {"passwd", known, "--generate-password"},
+        {"passwd", known, "--generate-password", "--quiet"},
+        {"passwd", known, "--generate-password", "--keep-old-for", "1h", "--json"},
+        {"disable", p.enabled},
+        {"disable", p.enabled, "--json"},
+        {"enable", p.disabled},
+        {"revoke", "--yes", p.enabled},
+        {"describe", p.enabled, "--description", "changed"},
+        {"describe", p.enabled, "--description", "changed", "--json"},
+        {"member", "add", "nobody"},
+        {"member", "set", "daemon", "--manage-account"},
+        {"member", "remove", "daemon"},
+        {"account", "set", "--company", "Renamed Ltd"},
+        {"account", "set", "--argon2", apiuser::test::fast_argon2, "--json"}};
+    for (const bool closed_pipe : {false, true}) {
+        for (const auto& args : changes) {
+            const auto before = s.dump();
+            ProcessOptions options;
+            options.stdout_path = closed_pipe ? "" : "/dev/full";
+            options.stdout_closed_pipe = closed_pipe;
+            const auto r = s.run_with(args, options);
+            INFO((closed_pipe ? "closed pipe: " : "/dev/full: ") << fmt::format("{}", fmt::join(args, " ")) << "\n"
+                                                              << describe(r));
+            CHECK(r.signal == 0);  // never killed by SIGPIPE half-way
+            CHECK(r.exit_code == 1);
+            CHECK_THAT(r.err, Catch::Contains("cannot write to standard output"));
+            CHECK(s.dump() == before);
+            ++tried;
+        }
+        // The password nobody saw was never set: the old one still works.
+        CHECK(s.run({"verify", known, "--password-stdin"}, known_password + "\n").exit_code == 0);
+    }
+    // init: no store is left behind for a retry to trip over.
+    Sandbox fresh;
+    for (const bool closed_pipe : {false, true}) {
+        ProcessOptions options;
+        options.stdout_path = closed_pipe ? "" : "/dev/full";
+        options.stdout_closed_pipe = closed_pipe;
+        const auto r = fresh.run_with({"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}, options);
+        INFO(describe(r));
+        CHECK(r.signal == 0);
+        CHECK(r.exit_code == 1);
+        CHECK_FALSE(fs::exists(fresh.store()));
+        ++tried;
+    }
+    // The same commands still work when their result can be written.
+    CHECK(s.run({"passwd", known, "--generate-password", "--quiet"}).exit_code == 0);
+    CHECK(s.run({"verify", known, "--password-stdin"}, known_password + "\n").exit_code == 6);
 }
 
 TEST_CASE("environment: a tiny address-space limit ends in a clean error, never a crash", "[reliability][environment]") {

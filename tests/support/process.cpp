@@ -70,7 +70,14 @@ Child::Child(const std::vector<std::string>& argv, const ProcessOptions& options
             const int null = ::open("/dev/null", O_RDONLY);
             ::dup2(null, STDIN_FILENO);
         }
-        if (!options.stdout_path.empty()) {
+        if (options.stdout_closed_pipe) {
+            int closed[2];
+            if (::pipe(closed) != 0) {
+                child_fail("pipe");
+            }
+            ::close(closed[0]);
+            ::dup2(closed[1], STDOUT_FILENO);
+        } else if (!options.stdout_path.empty()) {
             const int file = ::open(options.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             if (file < 0) {
                 child_fail("open stdout");

@@ -29,6 +29,7 @@ struct ProcessOptions {
     std::optional<uid_t> uid;                   // run as this uid (and its primary gid) when root
     std::optional<mode_t> umask;                // the child's umask; default: inherited
     std::string stdout_path;                    // redirect stdout to this file instead of capturing it
+    bool stdout_closed_pipe = false;            // stdout is a pipe nobody reads, as in `apiuser ... | true`
     std::chrono::seconds timeout{120};
 };
 
