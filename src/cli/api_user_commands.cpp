@@ -25,6 +25,27 @@ struct CreateOptions {
     bool dry_run = false;
 };
 
+// What `create --dry-run` would do. The username is drawn at random only when the API user is really
+// created, so none is printed: not in JSON ("username": null), not in the text, and with --quiet nothing
+// at all on stdout, so that a pipeline cannot take a username that will never exist for a created one.
+void print_create_dry_run(Console& console, const ApiUser& user, const CreateOptions& options) {
+    if (options.json) {
+        auto document = changed_api_user_json(user, nullptr, true);
+        document["username"] = nullptr;
+        document["id"] = nullptr;
+        console.json(document);
+        return;
+    }
+    if (options.quiet) {
+        console.note("dry run: the API user would be created; nothing was written");
+        return;
+    }
+    console.result("Would create an API user (its username is generated when it is really created)");
+    console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
+    console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
+    console.result("Dry run: nothing was written.");
+}
+
 void run_create(Context& context, const CreateOptions& options) {
     auto& console = context.console();
     validate_description(options.description);
@@ -44,8 +65,12 @@ void run_create(Context& context, const CreateOptions& options) {
             user.description));
     }
     const auto* password = created.generated_password && !options.dry_run ? &*created.generated_password : nullptr;
+    if (options.dry_run) {
+        print_create_dry_run(console, user, options);
+        return;
+    }
     if (options.json) {
-        console.json(changed_api_user_json(user, password, options.dry_run));
+        console.json(changed_api_user_json(user, password, false));
         return;
     }
     if (options.quiet) {
@@ -55,14 +80,11 @@ void run_create(Context& context, const CreateOptions& options) {
         }
         return;
     }
-    console.result(fmt::format("{} API user {}", options.dry_run ? "Would create" : "Created", user.username));
+    console.result(fmt::format("Created API user {}", user.username));
     console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
     console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
     if (password != nullptr) {
         print_generated_password(console, *password);
-    }
-    if (options.dry_run) {
-        console.result("Dry run: nothing was written.");
     }
 }
 
@@ -194,7 +216,7 @@ void add_api_user_commands(Commands& commands) {
     add_password_options(*create, create_options->password, true);
     auto* create_json = create->add_flag("--json", create_options->json, "Print the new API user as JSON");
     create->add_flag("--quiet,-q", create_options->quiet,
-                     "Print only the username (and a generated password on the next line)")
+                     "Print only the username (and a generated password on the next line); with --dry-run, nothing")
         ->excludes(create_json);
     create->add_flag("--dry-run", create_options->dry_run,
                      "Check permission, description and password; write nothing");

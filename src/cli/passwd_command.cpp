@@ -46,13 +46,15 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     if (options.quiet) {
         if (password != nullptr) {
             console.result(password->view());
+        } else if (options.dry_run) {
+            console.note("dry run: the password would be changed; nothing was written");
         }
         return;
     }
     console.result(fmt::format("{} the password of {}", options.dry_run ? "Would change" : "Changed",
                                changed.user.username));
     if (changed.user.previous_password_expires_at) {
-        console.result(fmt::format("  The old password keeps working until {}.",
+        console.result(fmt::format("  The old password {} working until {}.", options.dry_run ? "would keep" : "keeps",
                                    format_timestamp(*changed.user.previous_password_expires_at)));
     }
     if (password != nullptr) {

@@ -90,6 +90,7 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
         });
         created.user.id = candidate.id;
         created.user.username = candidate.username;
+        created.user.hash.emplace().params = context.account.argon2;  // the parameters it would be hashed with
         created.generated_password = std::move(candidate.generated_password);
         return created;
     }

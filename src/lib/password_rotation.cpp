@@ -22,6 +22,14 @@ void check_overlap(const PasswordChange& change) {
     }
 }
 
+// Until when the current password keeps working after a change made at `now`; nullopt: not at all.
+std::optional<Timestamp> keep_old_until(const PasswordChange& change, Timestamp now) {
+    if (!change.keep_old_for) {
+        return std::nullopt;
+    }
+    return now + *change.keep_old_for;
+}
+
 }  // namespace
 
 ChangedPassword change_password(Session& session, std::string_view reference, const PasswordChange& change,
@@ -57,6 +65,12 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
     }
     result.user = user;
     if (dry_run) {
+        // The user as the change would leave it, so that a dry run reports what it would do.
+        const auto now = session.clock.now();
+        result.user.previous_password_expires_at = keep_old_until(change, now);
+        result.user.hash.emplace().params = account.argon2;  // the parameters it would be hashed with
+        result.user.updated_at = now;
+        result.user.updated_by = session.actor;
         return result;
     }
     // As at creation: hash before taking the write lock.
@@ -70,10 +84,7 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
         if (current->status == ApiUserStatus::revoked) {
             throw Error(ErrorKind::invalid_state, fmt::format("{} was revoked meanwhile", user.username));
         }
-        std::optional<Timestamp> keep_until;
-        if (change.keep_old_for) {
-            keep_until = now + *change.keep_old_for;
-        }
+        const auto keep_until = keep_old_until(change, now);
         records::erase_expired_previous_passwords(db, now);
         records::set_password_hash(db, user.id, hash, keep_until, now, session.actor);
         nlohmann::json details{{"password", change.password ? "provided" : "generated"},

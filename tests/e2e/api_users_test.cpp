@@ -560,3 +560,36 @@ TEST_CASE("create --dry-run checks everything and writes nothing", "[e2e][create
     CHECK(s.store_bytes() == before);
     refused(s, {"create", "--dry-run", "--password-stdin"}, 4, "short\n");
 }
+
+TEST_CASE("create --dry-run says what it would do and never prints a username as if created", "[e2e][create]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.store_bytes();
+    // JSON: no username or id (one is drawn only on a real create), the hash parameters it would use.
+    auto r = s.run({"create", "--dry-run", "--generate-password", "--json"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    const auto would = json::parse(r.out);
+    CHECK(would["dry_run"] == true);
+    CHECK(would["username"].is_null());
+    CHECK(would["id"].is_null());
+    CHECK_FALSE(would.contains("password"));
+    CHECK(would["hash"]["m"] == 8);
+    // --quiet: nothing on stdout that a pipeline could take for a username; a note on stderr.
+    for (const auto& args : std::vector<std::vector<std::string>>{{"create", "--dry-run", "--generate-password", "--quiet"},
+                                                                  {"create", "--dry-run", "--password-stdin", "-q"}}) {
+        r = s.run(args, "Str0ng-enough!\n");
+        INFO(describe(r));
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.empty());
+        CHECK_THAT(r.err, Catch::Contains("dry run") && Catch::Contains("nothing was written"));
+    }
+    // Text: "would", and no username.
+    r = s.run({"create", "--dry-run", "--generate-password", "--description", "Trial"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::StartsWith("Would create an API user") && Catch::Contains("Dry run: nothing was written."));
+    CHECK(r.out.find("apiuser-") == std::string::npos);
+    CHECK(r.out.find("Password") == std::string::npos);
+    CHECK(s.store_bytes() == before);
+}

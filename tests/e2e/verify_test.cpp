@@ -222,6 +222,34 @@ TEST_CASE("passwd refusals: bad durations, same password, policy, revoked users,
     CHECK(s.store_bytes() == before);
 }
 
+TEST_CASE("passwd --dry-run reports the deadline and hash it would set", "[e2e][passwd]") {
+    Sandbox s;
+    s.init();
+    const auto user = create_with_password(s, password);
+    const auto before = s.store_bytes();
+    auto r = s.run({"passwd", user, "--dry-run", "--generate-password", "--keep-old-for", "1h", "--json"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    const auto would = json::parse(r.out);
+    CHECK(would["dry_run"] == true);
+    CHECK(would["username"] == user);
+    CHECK_FALSE(would.contains("password"));
+    REQUIRE(would["previous_password_expires_at"].is_string());
+    // Later than the (would-be) change, which is also when it says the user was updated.
+    const auto updated = would["updated_at"].get<std::string>();
+    const auto expires = would["previous_password_expires_at"].get<std::string>();
+    CHECK(expires > updated);
+    r = s.run({"passwd", user, "--dry-run", "--generate-password", "--keep-old-for", "1h"});
+    INFO(describe(r));
+    CHECK_THAT(r.out, Catch::StartsWith("Would change the password of " + user) &&
+                          Catch::Contains("The old password would keep working until " + expires.substr(0, 13)));
+    r = s.run({"passwd", user, "--dry-run", "--generate-password", "--quiet"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("dry run"));
+    CHECK(s.store_bytes() == before);
+}
+
 TEST_CASE("passwd needs the admin permission", "[e2e][passwd]") {
     if (!running_as_root()) {
         WARN("skipped: needs root for --as");
