@@ -30,10 +30,7 @@ struct CreateOptions {
 // at all on stdout, so that a pipeline cannot take a username that will never exist for a created one.
 void print_create_dry_run(Console& console, const ApiUser& user, const CreateOptions& options) {
     if (options.json) {
-        auto document = changed_api_user_json(user, nullptr, true);
-        document["username"] = nullptr;
-        document["id"] = nullptr;
-        console.json(document);
+        print_changed_api_user_json(console, user, nullptr, true, /*hide_username=*/true);
         return;
     }
     if (options.quiet) {
@@ -70,7 +67,7 @@ void run_create(Context& context, const CreateOptions& options) {
         return;
     }
     if (options.json) {
-        console.json(changed_api_user_json(user, password, false));
+        print_changed_api_user_json(console, user, password, false);
         return;
     }
     if (options.quiet) {

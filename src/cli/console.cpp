@@ -142,7 +142,44 @@ std::string Console::dump(const Json& document, bool for_terminal) const {
     return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
 }
 
-void Console::json(const Json& document) { result(dump(document, out_is_terminal_)); }
+void Console::json(const Json& document, const Secret* password) {
+    if (password == nullptr) {
+        result(dump(document, out_is_terminal_));
+        return;
+    }
+    auto text = dump(document, out_is_terminal_);
+    text.pop_back();  // the object's closing brace
+    Secret line;
+    line.reserve(text.size() + password->size() * 6 + 16);
+    line.append(text);
+    line.append(text.size() > 1 ? ",\"password\":\"" : "\"password\":\"");
+    // Escaped as nlohmann's serializer would: a generated password is printable ASCII, so in practice only
+    // a quote or a backslash is ever escaped.
+    for (const char c : password->view()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            line.push_back('\\');
+            line.push_back(c);
+        } else if (byte < 0x20) {
+            constexpr std::string_view hex = "0123456789abcdef";
+            line.append("\\u00");
+            line.push_back(hex[byte >> 4]);
+            line.push_back(hex[byte & 0xf]);
+        } else {
+            line.push_back(c);
+        }
+    }
+    line.append("\"}");
+    result(line.view());
+}
+
+void Console::secret_result(std::string_view label, const Secret& secret) {
+    Secret line;
+    line.reserve(label.size() + secret.size());
+    line.append(label);
+    line.append(secret.view());
+    result(line.view());
+}
 
 void Console::json_error(const Json& document) { err_ << dump(document, err_is_terminal_) << '\n'; }
 

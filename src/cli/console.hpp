@@ -41,8 +41,12 @@ public:
     void release_results();
 
     // Prints one JSON document on stdout. On a terminal every non-ASCII character is escaped, so that
-    // stored text can never drive it; in a pipe the output is plain UTF-8.
-    void json(const Json& document);
+    // stored text can never drive it; in a pipe the output is plain UTF-8. With `password`, the object
+    // `document` gets a last member "password", written without any copy outside wiped memory.
+    void json(const Json& document, const Secret* password = nullptr);
+
+    // Prints `label` and then `secret` as one line of results, without any copy outside wiped memory.
+    void secret_result(std::string_view label, const Secret& secret);
 
     // "apiuser: warning: ..." on stderr.
     void warning(std::string_view message);

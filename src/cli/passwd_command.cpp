@@ -40,7 +40,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     const auto changed = change_password(session, options.username, change, options.dry_run);
     const auto* password = changed.generated_password && !options.dry_run ? &*changed.generated_password : nullptr;
     if (options.json) {
-        console.json(changed_api_user_json(changed.user, password, options.dry_run));
+        print_changed_api_user_json(console, changed.user, password, options.dry_run);
         return;
     }
     if (options.quiet) {

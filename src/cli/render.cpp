@@ -137,19 +137,21 @@ void print_account(Console& console, const AccountSettings& account) {
     print_field(console, "Argon2id", to_string(account.argon2));
 }
 
-Json changed_api_user_json(const ApiUser& user, const Secret* password, bool dry_run) {
+void print_changed_api_user_json(Console& console, const ApiUser& user, const Secret* password, bool dry_run,
+                                 bool hide_username) {
     auto document = to_json(user);
-    if (password != nullptr) {
-        document["password"] = std::string{password->view()};
+    if (hide_username) {
+        document["username"] = nullptr;
+        document["id"] = nullptr;
     }
     if (dry_run) {
         document["dry_run"] = true;
     }
-    return document;
+    console.json(document, password);
 }
 
 void print_generated_password(Console& console, const Secret& password) {
-    console.result(fmt::format("  Password:    {}", password.view()));
+    console.secret_result("  Password:    ", password);
     console.result("Store this password now: it is shown only once and cannot be recovered.");
 }
 

@@ -33,9 +33,11 @@ void print_api_user(Console& console, const ApiUser& user);
 // Prints the account settings as "Label: value" lines.
 void print_account(Console& console, const AccountSettings& account);
 
-// The JSON of an API user after a change that may have generated a password: with "password" when
-// `password` is given (shown this once) and "dry_run": true for a dry run.
-Json changed_api_user_json(const ApiUser& user, const Secret* password, bool dry_run);
+// Prints the JSON of an API user after a change that may have generated a password: with "password" when
+// `password` is given (shown this once, never copied outside wiped memory) and "dry_run": true for a dry
+// run, with "username" and "id" null when `hide_username` (a dry run of create: no username exists yet).
+void print_changed_api_user_json(Console& console, const ApiUser& user, const Secret* password, bool dry_run,
+                                 bool hide_username = false);
 
 // Prints a generated password with the warning that it will never be shown again.
 void print_generated_password(Console& console, const Secret& password);
