@@ -184,6 +184,11 @@ void Store::Impl::transaction(const char* begin, const std::function<void(SQLite
     try {
         body(db_);
         if (may_hold && hold_commits_) {
+            // Write the changed pages to the WAL now, so that a full disk fails here, before the caller
+            // prints anything, rather than at the commit after it.
+            if (const int rc = sqlite3_db_cacheflush(db_.getHandle()); rc != SQLITE_OK) {
+                throw SQLite::Exception(db_.getHandle(), rc);
+            }
             held_ = true;
             return;
         }

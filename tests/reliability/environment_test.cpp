@@ -489,7 +489,12 @@ TEST_CASE("environment: a full file system fails changes with 'disk is full' and
             if (r.exit_code == 0) {
                 ++successes;
             } else {
-                check_error_output(r, args, 1);
+                if (r.err.find("the change was NOT saved") != std::string::npos) {
+                    // The rare commit that fails after the result was written: exit 1 and the printed result void.
+                    CHECK(r.exit_code == 1);
+                } else {
+                    check_error_output(r, args, 1);
+                }
                 CHECK(apiuser::reliability::snapshot(store) == before_change);
                 ++failures;
             }
