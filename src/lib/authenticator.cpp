@@ -3,6 +3,7 @@
 #include <vector>
 
 #include <apiuser/account.hpp>
+#include <apiuser/api_users.hpp>
 #include <apiuser/authenticator.hpp>
 #include <apiuser/password_hash.hpp>
 #include <apiuser/password_policy.hpp>
@@ -23,6 +24,13 @@ using namespace std::chrono_literals;
 // A success refreshes "last used" only when the recorded time is at least this old, so that a busy
 // server does not turn every call into a write.
 constexpr auto last_used_resolution = 60s;
+
+// True while an old password kept until `deadline` may still be used. `passwd` keeps one for at most
+// max_password_overlap after the rotation (which `updated_at` cannot precede), so a longer deadline was not
+// set by apiuser: a planted row, or a trigger, must not keep a password of its choosing alive.
+bool keeps_old_password(Timestamp deadline, Timestamp updated_at, Timestamp now) {
+    return now < deadline && deadline <= updated_at + max_password_overlap && deadline <= now + max_password_overlap;
+}
 
 // An unknown username is logged as given, cut to a sane length.
 constexpr std::size_t max_logged_username = 256;
@@ -117,10 +125,18 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
 
     AccountSettings account;
     std::optional<records::Credential> credential;
+    std::optional<Timestamp> updated_at;  // no earlier than the rotation that set a kept password
     store.impl().read([&](SQLite::Database& db) {
         account = records::load_account(db);
         if (const auto id = parse_api_user_reference(username, account.domain)) {
             credential = records::find_credential(db, *id);
+            if (credential && credential->previous_password_expires_at) {
+                SQLite::Statement query{db, "SELECT updated_at FROM api_users WHERE id = ?"};
+                query.bind(1, *id);
+                if (query.executeStep()) {
+                    updated_at = parse_timestamp(query.getColumn(0).getString());
+                }
+            }
         }
     });
 
@@ -133,7 +149,8 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
     } else {
         auto match = check_password_hash(normalized, credential->password_hash);
         const bool overlap_open = !credential->previous_password_hash.empty() &&
-                                  credential->previous_password_expires_at && now < *credential->previous_password_expires_at;
+                                  credential->previous_password_expires_at && updated_at &&
+                                  keeps_old_password(*credential->previous_password_expires_at, *updated_at, now);
         if (match == HashMatch::mismatch && overlap_open) {
             match = check_password_hash(normalized, credential->previous_password_hash);
             matched_previous = match == HashMatch::match;

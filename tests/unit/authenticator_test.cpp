@@ -206,6 +206,27 @@ TEST_CASE("a second rotation within the window replaces the old password", "[rot
     CHECK(f.user().previous_password_expires_at == f.clock.now() + 24h);
 }
 
+TEST_CASE("a kept password whose deadline passwd could not have set is ignored", "[rotation]") {
+    Fixture f;
+    auto auth = f.authenticator();
+    const auto rotated_at = f.clock.now();
+    f.rotate("Second-s3cret!", 30 * 24h);  // the longest overlap passwd allows still works
+    CHECK(auth.authenticate(f.username, first_password));
+    auto plant_deadline = [&](const std::string& deadline) {
+        SQLite::Database db{f.path.string(), SQLite::OPEN_READWRITE};
+        SQLite::Statement update{db, "UPDATE api_users SET previous_password_expires_at = ?"};
+        update.bind(1, deadline);
+        update.exec();
+    };
+    plant_deadline("2099-01-01T00:00:00Z");
+    CHECK(auth.authenticate(f.username, first_password).outcome == AuthenticationOutcome::wrong_password);
+    // Within 30 days from now, but 35 days after the rotation that set it.
+    f.clock.advance(10 * 24h);
+    plant_deadline(format_timestamp(rotated_at + 35 * 24h));
+    CHECK(auth.authenticate(f.username, first_password).outcome == AuthenticationOutcome::wrong_password);
+    CHECK(auth.authenticate(f.username, "Second-s3cret!"));
+}
+
 TEST_CASE("rotation refuses the same password, revoked users and overlong overlaps", "[rotation]") {
     Fixture f;
     CHECK(kind_of([&] { f.rotate(first_password); }) == ErrorKind::password_rejected);
