@@ -1,3 +1,4 @@
+#include <array>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <apiuser/username.hpp>
 
 #include "audit.hpp"
+#include "fingerprint.hpp"
 #include "records.hpp"
 #include "store_impl.hpp"
 
@@ -32,8 +34,9 @@ bool keeps_old_password(Timestamp deadline, Timestamp updated_at, Timestamp now)
     return now < deadline && deadline <= updated_at + max_password_overlap && deadline <= now + max_password_overlap;
 }
 
-// An unknown username is logged as given, cut to a sane length.
-constexpr std::size_t max_logged_username = 256;
+// The audit target of an attempt whose name matches no API user. The name itself is never logged: a client
+// that swaps the username and password fields would put the password in the log, which every member reads.
+constexpr std::string_view unknown_target = "unknown";
 
 }  // namespace
 
@@ -61,6 +64,7 @@ public:
         : path_(path), options_(std::move(options)), clock_(options_.clock ? *options_.clock : system_clock_) {
         // Open one connection now, so that an unusable store fails here rather than at the first call.
         idle_.push_back(std::make_unique<Store>(Store::open(path_, options_.store)));
+        random_.fill(fingerprint_key_);
     }
 
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
@@ -115,6 +119,9 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<Store>> idle_;
     std::map<std::string, std::string> decoys_;
+    // Keys the fingerprints of unknown names in the audit log; it never leaves this object's memory, so a
+    // fingerprint cannot be checked against a guessed password.
+    std::array<std::uint8_t, 32> fingerprint_key_{};
 };
 
 AuthenticationResult Authenticator::Impl::authenticate(std::string_view username, std::string_view password) {
@@ -199,10 +206,14 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         }
         if (credential) {
             records::record_failure(db, credential->id);
+            audit(db, session, "api_user.authentication_failed", credential->username,
+                  {{"reason", to_string(result.outcome)}});
+        } else {
+            audit(db, session, "api_user.authentication_failed", unknown_target,
+                  {{"reason", to_string(result.outcome)},
+                   {"name_length", username.size()},
+                   {"name_fingerprint", keyed_fingerprint(fingerprint_key_, username)}});
         }
-        const std::string target = credential ? credential->username
-                                              : std::string{username.substr(0, max_logged_username)};
-        audit(db, session, "api_user.authentication_failed", target, {{"reason", to_string(result.outcome)}});
     });
     return result;
 }

@@ -11,11 +11,15 @@
 
 #include <botan/argon2.h>
 #include <botan/base64.h>
+#include <botan/hex.h>
+#include <botan/mac.h>
 #include <botan/rng.h>
 #include <fmt/format.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/password_hash.hpp>
+
+#include "fingerprint.hpp"
 
 namespace apiuser {
 
@@ -259,6 +263,14 @@ std::string make_decoy_hash(const Argon2Params& params, Random& random) {
     };
     return fmt::format("{}m={},t={},p={}${}${}", phc_prefix, params.memory_kib, params.iterations, params.parallelism,
                        unpadded(Botan::base64_encode(salt)), unpadded(Botan::base64_encode(hash)));
+}
+
+std::string keyed_fingerprint(std::span<const std::uint8_t> key, std::string_view text) {
+    const auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+    mac->set_key(key.data(), key.size());
+    mac->update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    const auto tag = mac->final();
+    return Botan::hex_encode(tag.data(), 4, /*uppercase=*/false);
 }
 
 void skip_locked_memory_pool() {

@@ -88,6 +88,23 @@ TEST_CASE("verify: exit 0 for the right password, and the same exit 6 and messag
     CHECK(reasons == std::vector<std::string>{"wrong_password", "disabled", "revoked", "unknown_user", "unknown_user"});
 }
 
+TEST_CASE("verify with the fields swapped never puts the password in the audit log", "[e2e][verify]") {
+    Sandbox s;
+    s.init();
+    const auto user = create_with_password(s, password);
+    const auto r = verify(s, password, user);
+    INFO(describe(r));
+    CHECK(r.exit_code == 6);
+    const auto log = s.run({"log", "--json"});
+    REQUIRE(log.exit_code == 0);
+    CHECK(log.out.find(password) == std::string::npos);
+    CHECK(s.run({"log"}).out.find(password) == std::string::npos);
+    const auto unknown = json::parse(s.run({"log", "--json", "--target", "unknown"}).out);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0]["details"]["reason"] == "unknown_user");
+    CHECK(unknown[0]["details"]["name_length"] == std::string_view{password}.size());
+}
+
 TEST_CASE("verify needs access to the store file, not membership", "[e2e][verify]") {
     if (!running_as_root()) {
         WARN("skipped: needs root for --as");

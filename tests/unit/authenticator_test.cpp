@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
@@ -89,7 +90,40 @@ TEST_CASE("the right password authenticates; each failure says why, for the serv
     CHECK(reasons == std::vector<std::string>{R"({"reason":"wrong_password"})", R"({"reason":"wrong_password"})",
                                               R"({"reason":"wrong_password"})", R"({"reason":"disabled"})",
                                               R"({"reason":"revoked"})"});
-    CHECK(f.log_of("apiuser-000000000000@apiconnector.com").size() == 1);
+    CHECK(f.log_of("apiuser-000000000000@apiconnector.com").empty());
+    CHECK(f.log_of("unknown").size() == 2);
+}
+
+TEST_CASE("a name that is no API user is never logged, only its length and a keyed fingerprint", "[authenticator]") {
+    Fixture f;
+    auto auth = f.authenticator();
+    // A client that swaps the fields sends the password as the username.
+    CHECK(auth.authenticate(first_password, f.username).outcome == AuthenticationOutcome::unknown_user);
+    CHECK(auth.authenticate(first_password, f.username).outcome == AuthenticationOutcome::unknown_user);
+    CHECK(auth.authenticate("Another-s3cret!", f.username).outcome == AuthenticationOutcome::unknown_user);
+    std::vector<AuditEntry> all;
+    read_audit_log(*f.owner, {}, [&](const AuditEntry& e) { all.push_back(e); });
+    for (const auto& entry : all) {
+        CHECK(entry.target.find("s3cret") == std::string::npos);
+        CHECK(entry.details.find("s3cret") == std::string::npos);
+        CHECK(entry.target.find(first_password) == std::string::npos);
+        CHECK(entry.details.find(first_password) == std::string::npos);
+    }
+    const auto unknown = f.log_of("unknown");
+    REQUIRE(unknown.size() == 3);
+    const auto details = [&](std::size_t i) { return nlohmann::json::parse(unknown[i].details); };
+    CHECK(details(0)["reason"] == "unknown_user");
+    CHECK(details(0)["name_length"] == std::string_view{first_password}.size());
+    CHECK(details(0)["name_fingerprint"].get<std::string>().size() == 8);
+    // The same name gives the same fingerprint under one Authenticator, so that repeated attempts can be told
+    // apart from a spread; another name gives another.
+    CHECK(details(0)["name_fingerprint"] == details(1)["name_fingerprint"]);
+    CHECK(details(0)["name_fingerprint"] != details(2)["name_fingerprint"]);
+    // A name that resolves is logged by its canonical form.
+    std::string upper = f.username;
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    auth.authenticate(upper, "wrong-guess-1");
+    CHECK(f.log_of(f.username).back().action == "api_user.authentication_failed");
 }
 
 TEST_CASE("NFKC normalisation: the same password typed differently verifies", "[authenticator]") {
