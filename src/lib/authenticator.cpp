@@ -1,10 +1,13 @@
+#include <algorithm>
 #include <array>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/authenticator.hpp>
 #include <apiuser/password_hash.hpp>
 #include <apiuser/password_policy.hpp>
@@ -101,7 +104,13 @@ private:
         idle_.push_back(std::move(store));
     }
 
-    // A decoy hash for the store's current parameters, made once per parameters.
+    void ran_argon2(const Argon2Params& params) const {
+        if (options_.on_hash) {
+            options_.on_hash(params);
+        }
+    }
+
+    // A decoy hash for `params`, made once per parameters.
     std::string decoy_for(const Argon2Params& params) {
         std::lock_guard lock{mutex_};
         auto& decoy = decoys_[to_string(params)];
@@ -147,19 +156,32 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         }
     });
 
+    // Every attempt does at least the hashing work of one check with the store's current parameters, whatever
+    // the name, its state or the age of its hash: the unknown, revoked and damaged check a decoy; a cheaper
+    // (older) hash is topped up with a decoy for the difference. So timing tells nothing but the attempt.
+    const std::uint64_t due_work = argon2_work(account.argon2);
+    std::uint64_t done_work = 0;
+    const auto check = [&](std::string_view phc) {
+        const auto parsed = parse_phc_hash(phc);
+        if (!parsed) {
+            return HashMatch::damaged;
+        }
+        ran_argon2(parsed->params);
+        done_work += argon2_work(parsed->params);
+        return check_password_hash(normalized, phc);
+    };
+
     AuthenticationResult result;
     bool matched_previous = false;
     if (!credential || credential->status == ApiUserStatus::revoked) {
-        // Cost exactly what a wrong password costs, so that timing does not reveal which names exist.
-        check_password_hash(normalized, decoy_for(account.argon2));
         result.outcome = credential ? AuthenticationOutcome::revoked : AuthenticationOutcome::unknown_user;
     } else {
-        auto match = check_password_hash(normalized, credential->password_hash);
+        auto match = check(credential->password_hash);
         const bool overlap_open = !credential->previous_password_hash.empty() &&
                                   credential->previous_password_expires_at && updated_at &&
                                   keeps_old_password(*credential->previous_password_expires_at, *updated_at, now);
         if (match == HashMatch::mismatch && overlap_open) {
-            match = check_password_hash(normalized, credential->previous_password_hash);
+            match = check(credential->previous_password_hash);
             matched_previous = match == HashMatch::match;
         }
         if (match == HashMatch::damaged) {
@@ -174,13 +196,20 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         result.username = credential->username;
     }
 
+    // A hash made with other parameters than the store's (older, or costlier after they were lowered, or
+    // with other lanes) is rehashed at the first success, so that in time every hash costs the same.
     std::string upgraded_hash;
     std::optional<Argon2Params> old_params;
     if (result && !matched_previous) {
-        if (const auto phc = parse_phc_hash(credential->password_hash); phc && weaker_than(phc->params, account.argon2)) {
+        if (const auto phc = parse_phc_hash(credential->password_hash); phc && phc->params != account.argon2) {
             old_params = phc->params;
+            ran_argon2(account.argon2);
             upgraded_hash = hash_password(normalized, account.argon2, random_);
+            done_work += due_work;
         }
+    }
+    if (done_work < due_work) {
+        check(decoy_for(argon2_params_for_work(due_work - done_work, account.argon2)));
     }
     const bool refresh_last_used = result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
     const bool overlap_expired = credential && credential->previous_password_expires_at &&

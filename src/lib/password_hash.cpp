@@ -16,6 +16,7 @@
 #include <botan/rng.h>
 #include <fmt/format.h>
 
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/errors.hpp>
 #include <apiuser/password_hash.hpp>
 
@@ -94,6 +95,13 @@ std::optional<std::size_t> base64_decoded_size(std::string_view text) {
 
 std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
 
+std::uint64_t lanes_at_once(const Argon2Params& params) {
+    return std::clamp<std::uint64_t>(std::thread::hardware_concurrency(), 1, params.parallelism);
+}
+
+// Memory times iterations: the CPU time and the memory traffic of one check, whatever the lanes.
+std::uint64_t total_work(const Argon2Params& params) { return std::uint64_t{params.memory_kib} * params.iterations; }
+
 // Botan 2.19 starts a global pool of worker threads (one per CPU, at least two) the first time Argon2 runs,
 // even for one lane. When they cannot all start (under a tight `ulimit -v`, say), its constructor ends the
 // process with std::terminate or deadlocks instead of throwing. So the pool is started here, once, and only
@@ -154,6 +162,18 @@ std::string argon2_params_problem(const Argon2Params& params) {
 
 bool weaker_than(const Argon2Params& params, const Argon2Params& reference) {
     return params.memory_kib < reference.memory_kib || params.iterations < reference.iterations;
+}
+
+std::uint64_t argon2_work(const Argon2Params& params) {
+    return total_work(params) / lanes_at_once(params);
+}
+
+Argon2Params argon2_params_for_work(std::uint64_t work, const Argon2Params& like) {
+    const std::uint64_t min_memory = 8ull * like.parallelism;
+    const std::uint64_t per_pass = lanes_at_once(like) * work;
+    const std::uint64_t memory = std::clamp<std::uint64_t>((per_pass + like.iterations / 2) / like.iterations,
+                                                           min_memory, max_argon2_memory_kib);
+    return {to_u32(memory), like.iterations, like.parallelism};
 }
 
 Argon2Params parse_argon2_params(std::string_view text) {

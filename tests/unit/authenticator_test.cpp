@@ -8,6 +8,7 @@
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/audit_log.hpp>
 #include <apiuser/authenticator.hpp>
 #include <apiuser/errors.hpp>
@@ -174,10 +175,69 @@ TEST_CASE("a hash weaker than the store's setting is upgraded on success", "[aut
     const auto log = f.log_of(f.username);
     CHECK(log.back().action == "api_user.rehash");
     CHECK(log.back().details == R"({"from":"m=8,t=1,p=1","to":"m=32,t=2,p=1"})");
-    // Stronger hashes are left alone when the setting is lowered again.
+    // Costlier hashes are rehashed too when the setting is lowered, so that none stands out by its cost.
     update_account(*f.owner, {std::nullopt, Argon2Params{8, 1, 1}});
     REQUIRE(auth.authenticate(f.username, first_password));
-    CHECK(f.user().hash->params == Argon2Params{32, 2, 1});
+    CHECK(f.user().hash->params == Argon2Params{8, 1, 1});
+}
+
+TEST_CASE("the lanes are part of the parameters a hash is upgraded to", "[authenticator]") {
+    Fixture f;
+    update_account(*f.owner, {std::nullopt, Argon2Params{16, 1, 1}});
+    f.rotate("Second-s3cret!");
+    REQUIRE(f.user().hash->params == Argon2Params{16, 1, 1});
+    update_account(*f.owner, {std::nullopt, Argon2Params{16, 1, 2}});
+    auto auth = f.authenticator();
+    REQUIRE(auth.authenticate(f.username, "Second-s3cret!"));
+    CHECK(f.user().hash->params == Argon2Params{16, 1, 2});
+}
+
+TEST_CASE("every outcome does the Argon2 work of one check with the current parameters", "[authenticator]") {
+    Fixture f;  // its hashes use m=8,t=1,p=1
+    const auto create = [&](bool disabled) {
+        return create_api_user(*f.owner, {"", disabled, Secret{first_password}}).user.username;
+    };
+    const auto old_hash = f.username;
+    const auto old_disabled = create(true);
+    const auto damaged = create(false);
+    {
+        SQLite::Database db{f.path.string(), SQLite::OPEN_READWRITE};
+        SQLite::Statement update{db, "UPDATE api_users SET password_hash = 'garbage' WHERE username = ?"};
+        update.bind(1, damaged);
+        update.exec();
+    }
+    const Argon2Params current{64, 2, 1};
+    update_account(*f.owner, {std::nullopt, current});
+    const auto new_hash = create(false);
+    const auto new_disabled = create(true);
+    const auto revoked = create(false);
+    revoke(*f.owner, std::vector<std::string>{revoked});
+
+    std::vector<Argon2Params> runs;
+    Authenticator auth{f.path, {{}, "test-server", &f.clock, [&](const Argon2Params& p) { runs.push_back(p); }}};
+    const auto work_of = [&](const std::string& username, const char* password, AuthenticationOutcome expected) {
+        runs.clear();
+        CHECK(auth.authenticate(username, password).outcome == expected);
+        std::uint64_t work = 0;
+        for (const auto& params : runs) {
+            work += argon2_work(params);
+        }
+        return work;
+    };
+    const auto due = argon2_work(current);
+    using O = AuthenticationOutcome;
+    CHECK(work_of(new_hash, first_password, O::success) == due);
+    CHECK(work_of(new_hash, "wrong-guess-1", O::wrong_password) == due);
+    CHECK(work_of(old_hash, "wrong-guess-1", O::wrong_password) == due);
+    CHECK(work_of(old_disabled, first_password, O::disabled) == due);
+    CHECK(work_of(new_disabled, first_password, O::disabled) == due);
+    CHECK(work_of(revoked, first_password, O::revoked) == due);
+    CHECK(work_of(damaged, first_password, O::damaged_credential) == due);
+    CHECK(work_of("apiuser-000000000000@apiconnector.com", first_password, O::unknown_user) == due);
+    CHECK(work_of("not even a name", first_password, O::unknown_user) == due);
+    // The old hash's first success costs its own check and the rehash; from then on it is like any other.
+    CHECK(work_of(old_hash, first_password, O::success) == argon2_work({8, 1, 1}) + due);
+    CHECK(work_of(old_hash, first_password, O::success) == due);
 }
 
 TEST_CASE("damaged or out-of-bounds stored hashes are reported, never fed to Argon2", "[authenticator]") {
