@@ -42,13 +42,17 @@ struct AuthenticatorOptions {
     // Called, from the calling thread, with the parameters of each Argon2id run a call makes (checks,
     // decoys, rehashes): for metrics, and for tests that hold every outcome to the same work.
     std::function<void(const Argon2Params&)> on_hash = nullptr;
+    // How many calls may hash at once, each holding one Argon2 matrix (the store's m KiB); more callers wait
+    // their turn, first come, first served. 0: one per core (std::thread::hardware_concurrency).
+    unsigned max_concurrent_hashes = 0;
 };
 
 // Checks API users' credentials against a store, for API servers and for `apiuser verify`. Opening it
 // needs read and write access to the store file, not membership: the file's permissions are the gate.
 //
 // authenticate() is safe to call from many threads at once: each call borrows one of a small pool of
-// SQLite connections and hashes outside any lock. Every call does at least the Argon2id work of one check
+// SQLite connections and hashes outside any lock, at most max_concurrent_hashes calls at a time (one per
+// core by default), so that memory stays bounded however many attempts arrive. Every call does at least the Argon2id work of one check
 // with the store's current parameters, whatever the name: a decoy for unknown and revoked names and
 // damaged hashes, a decoy for the difference after a hash made with cheaper (older) parameters. So timing
 // tells neither whether a username exists, nor its state, nor the age of its hash. (A wrong password
@@ -67,6 +71,10 @@ public:
     // minute per user) and a hash made with other parameters than the store's current ones is rehashed. Throws
     // Error(store) only when the store itself fails.
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+    // The most calls that were hashing at once so far (at most AuthenticatorOptions::max_concurrent_hashes):
+    // for monitoring.
+    std::size_t peak_concurrent_hashes() const;
 
 private:
     class Impl;

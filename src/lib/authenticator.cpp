@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include <apiuser/account.hpp>
@@ -41,6 +43,57 @@ bool keeps_old_password(Timestamp deadline, Timestamp updated_at, Timestamp now)
 // that swaps the username and password fields would put the password in the log, which every member reads.
 constexpr std::string_view unknown_target = "unknown";
 
+// Bounds how many calls hash at once, each holding one Argon2 matrix: without it, 64 concurrent attempts
+// would hold 64 of them. Waiting callers are served first come, first served.
+class HashingSlots {
+public:
+    explicit HashingSlots(std::size_t slots) : slots_(std::max<std::size_t>(slots, 1)) {}
+
+    // Holds one slot from construction (waiting for one to be free) to destruction.
+    class Slot {
+    public:
+        explicit Slot(HashingSlots& owner) : owner_(owner) { owner_.acquire(); }
+        ~Slot() { owner_.release(); }
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+
+    private:
+        HashingSlots& owner_;
+    };
+
+    std::size_t peak() const {
+        std::lock_guard lock{mutex_};
+        return peak_;
+    }
+
+private:
+    void acquire() {
+        std::unique_lock lock{mutex_};
+        const std::uint64_t ticket = next_ticket_++;
+        // Every earlier ticket may start when this one may, and a slot is released only after it started:
+        // so the tickets started and not yet released are at most `slots_`, and they are served in order.
+        freed_.wait(lock, [&] { return ticket < released_ + slots_; });
+        peak_ = std::max<std::size_t>(peak_, static_cast<std::size_t>(ticket + 1 - released_));
+    }
+
+    void release() {
+        {
+            std::lock_guard lock{mutex_};
+            ++released_;
+        }
+        freed_.notify_all();
+    }
+
+    const std::size_t slots_;
+    mutable std::mutex mutex_;
+    std::condition_variable freed_;
+    std::uint64_t next_ticket_ = 0;
+    std::uint64_t released_ = 0;
+    std::size_t peak_ = 0;
+};
+
+std::size_t default_hashing_slots() { return std::max(1u, std::thread::hardware_concurrency()); }
+
 }  // namespace
 
 std::string_view to_string(AuthenticationOutcome outcome) {
@@ -64,13 +117,18 @@ std::string_view to_string(AuthenticationOutcome outcome) {
 class Authenticator::Impl {
 public:
     Impl(const std::filesystem::path& path, AuthenticatorOptions options)
-        : path_(path), options_(std::move(options)), clock_(options_.clock ? *options_.clock : system_clock_) {
+        : path_(path),
+          options_(std::move(options)),
+          clock_(options_.clock ? *options_.clock : system_clock_),
+          slots_(options_.max_concurrent_hashes > 0 ? options_.max_concurrent_hashes : default_hashing_slots()) {
         // Open one connection now, so that an unusable store fails here rather than at the first call.
         idle_.push_back(std::make_unique<Store>(Store::open(path_, options_.store)));
         random_.fill(fingerprint_key_);
     }
 
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+    std::size_t peak_concurrent_hashes() const { return slots_.peak(); }
 
 private:
     // One pooled connection, returned to the pool when the call ends.
@@ -128,13 +186,17 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<Store>> idle_;
     std::map<std::string, std::string> decoys_;
+    HashingSlots slots_;
     // Keys the fingerprints of unknown names in the audit log; it never leaves this object's memory, so a
     // fingerprint cannot be checked against a guessed password.
     std::array<std::uint8_t, 32> fingerprint_key_{};
 };
 
 AuthenticationResult Authenticator::Impl::authenticate(std::string_view username, std::string_view password) {
-    const Secret normalized = normalize_password(password);
+    // No password that long can have been set: it is refused before it is copied, normalised or hashed (a
+    // 100 MiB one would cost 200 MiB and Argon2's pass over all of it), and being too long is no secret.
+    const bool oversized = password.size() > max_password_input_bytes;
+    const Secret normalized = oversized ? Secret{} : normalize_password(password);
     const auto now = clock_.now();
     Connection connection{*this};
     Store& store = *connection;
@@ -159,12 +221,19 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
     // Every attempt does at least the hashing work of one check with the store's current parameters, whatever
     // the name, its state or the age of its hash: the unknown, revoked and damaged check a decoy; a cheaper
     // (older) hash is topped up with a decoy for the difference. So timing tells nothing but the attempt.
-    const std::uint64_t due_work = argon2_work(account.argon2);
+    const std::uint64_t due_work = oversized ? 0 : argon2_work(account.argon2);
     std::uint64_t done_work = 0;
+    std::optional<HashingSlots::Slot> slot;
+    if (!oversized) {
+        slot.emplace(slots_);
+    }
     const auto check = [&](std::string_view phc) {
         const auto parsed = parse_phc_hash(phc);
         if (!parsed) {
             return HashMatch::damaged;
+        }
+        if (oversized) {
+            return HashMatch::mismatch;
         }
         ran_argon2(parsed->params);
         done_work += argon2_work(parsed->params);
@@ -211,6 +280,7 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
     if (done_work < due_work) {
         check(decoy_for(argon2_params_for_work(due_work - done_work, account.argon2)));
     }
+    slot.reset();
     const bool refresh_last_used = result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
     const bool overlap_expired = credential && credential->previous_password_expires_at &&
                                  now >= *credential->previous_password_expires_at;
@@ -255,5 +325,7 @@ Authenticator::~Authenticator() = default;
 AuthenticationResult Authenticator::authenticate(std::string_view username, std::string_view password) {
     return impl_->authenticate(username, password);
 }
+
+std::size_t Authenticator::peak_concurrent_hashes() const { return impl_->peak_concurrent_hashes(); }
 
 }  // namespace apiuser

@@ -176,6 +176,31 @@ Argon2Params argon2_params_for_work(std::uint64_t work, const Argon2Params& like
     return {to_u32(memory), like.iterations, like.parallelism};
 }
 
+std::string argon2_over_budget(const Argon2Params& params) {
+    if (params.memory_kib > argon2_budget_memory_kib) {
+        return fmt::format("memory m={} KiB is above the budget of {} KiB", params.memory_kib,
+                           argon2_budget_memory_kib);
+    }
+    if (total_work(params) > argon2_budget_work) {
+        return fmt::format("memory times iterations ({} KiB x {}) is above the budget of {} KiB", params.memory_kib,
+                           params.iterations, argon2_budget_work);
+    }
+    return {};
+}
+
+void require_argon2_within_budget(const Argon2Params& params, bool force) {
+    if (const auto excess = argon2_over_budget(params); !excess.empty() && !force) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format("Argon2 parameters {} cost too much: {}", to_string(params), excess),
+                    "every attempt to authenticate, also by an unknown name, would cost that; add --force if you "
+                    "mean it");
+    }
+}
+
+bool above_recommended(const Argon2Params& params) {
+    return params.memory_kib > argon2_recommended_max_memory_kib || total_work(params) > argon2_recommended_max_work;
+}
+
 Argon2Params parse_argon2_params(std::string_view text) {
     const std::string original{text};
     auto malformed = [&](std::string_view why) {

@@ -283,3 +283,32 @@ TEST_CASE("account set raises the Argon2 cost; verify upgrades old hashes", "[e2
         CHECK(s.store_bytes() == before);
     }
 }
+
+TEST_CASE("account set refuses Argon2 parameters above the budget unless --force, and warns above the recommended",
+          "[e2e][account]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.store_bytes();
+    const std::vector<std::string> gigabyte{"account", "set", "--argon2", "m=1048576,t=100,p=1"};
+    check_error_output(s.run(gigabyte), gigabyte, 2);
+    const std::vector<std::string> long_work{"account", "set", "--argon2", "m=262144,t=5,p=1"};
+    check_error_output(s.run(long_work), long_work, 2);
+    CHECK(s.store_bytes() == before);
+
+    auto forced = gigabyte;
+    forced.push_back("--force");
+    auto r = s.run(forced);
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning") != std::string::npos);
+    CHECK(json::parse(s.run({"account", "show", "--json"}).out)["argon2"] ==
+          json{{"m", 1048576}, {"t", 100}, {"p", 1}});
+
+    r = s.run({"account", "set", "--argon2", "m=65536,t=3,p=1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning") != std::string::npos);
+    CHECK(r.err.find("per attempt") != std::string::npos);
+    r = s.run({"account", "set", "--argon2", "m=19456,t=2,p=1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+}

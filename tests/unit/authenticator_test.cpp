@@ -12,6 +12,7 @@
 #include <apiuser/audit_log.hpp>
 #include <apiuser/authenticator.hpp>
 #include <apiuser/errors.hpp>
+#include <apiuser/password_policy.hpp>
 #include <apiuser/store.hpp>
 
 #include "account_fixture.hpp"
@@ -369,6 +370,45 @@ TEST_CASE("authenticate is safe from several threads at once", "[authenticator][
         failures += entry.action == "api_user.authentication_failed" ? 1u : 0u;
     }
     CHECK(failures == 100);
+}
+
+TEST_CASE("at most max_concurrent_hashes calls hash at once; the others wait their turn", "[authenticator][threads]") {
+    Fixture f;
+    update_account(*f.owner, {std::nullopt, Argon2Params{1024, 1, 1}});
+    for (const unsigned limit : {1u, 2u}) {
+        INFO("limit " << limit);
+        Authenticator auth{f.path, {{}, "test-server", &f.clock, nullptr, limit}};
+        std::atomic<int> unexpected{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 6; ++t) {
+            threads.emplace_back([&] {
+                for (int i = 0; i < 4; ++i) {
+                    unexpected += auth.authenticate(f.username, first_password) ? 0 : 1;
+                    unexpected += auth.authenticate("apiuser-000000000000@apiconnector.com", first_password) ? 1 : 0;
+                }
+            });
+        }
+        for (auto& thread : threads) {
+            thread.join();
+        }
+        CHECK(unexpected == 0);
+        CHECK(auth.peak_concurrent_hashes() >= 1);
+        CHECK(auth.peak_concurrent_hashes() <= limit);
+    }
+}
+
+TEST_CASE("a password longer than any that can be set is refused before it is copied or hashed", "[authenticator]") {
+    Fixture f;
+    int runs = 0;
+    Authenticator auth{f.path, {{}, "test-server", &f.clock, [&](const Argon2Params&) { ++runs; }}};
+    const std::string huge(max_password_input_bytes + 1, 'a');
+    CHECK(auth.authenticate(f.username, huge).outcome == AuthenticationOutcome::wrong_password);
+    CHECK(auth.authenticate("apiuser-000000000000@apiconnector.com", huge).outcome ==
+          AuthenticationOutcome::unknown_user);
+    CHECK(runs == 0);
+    CHECK(f.user().failed_attempts == 1);
+    CHECK(auth.authenticate(f.username, first_password));
+    CHECK(runs == 1);
 }
 
 TEST_CASE("an unusable store fails when the Authenticator opens it", "[authenticator]") {
