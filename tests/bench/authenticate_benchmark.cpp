@@ -1,4 +1,4 @@
-// Rows 7 and 10-13 of tests/bench/run: the library's Authenticator, in process, on a store of its own.
+// Rows 7 and 10-14 of tests/bench/run: the library's Authenticator, in process, on a store of its own.
 //
 // - authenticate_outcome/<outcome>: the time one call takes for each way it can end. Every failure must
 //   cost what a success costs (one Argon2id run), so that timing does not tell an attacker which
