@@ -5,9 +5,15 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/store.hpp>
@@ -43,6 +49,12 @@ std::string describe_file_type(mode_t mode) {
 
 Error system_error(const std::string& what, int error_number, std::string hint = {}) {
     return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)), std::move(hint));
+}
+
+// `where` (a quoted store path) is locked by another process's write for longer than this one would wait.
+Error busy_error(const std::string& where) {
+    return Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
+                 "retry later, or wait longer by setting APIUSER_BUSY_TIMEOUT_MS (milliseconds)");
 }
 
 Error not_a_store(const fs::path& path, std::string_view why) {
@@ -133,6 +145,126 @@ int open_flags(bool writable) {
     return (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
 }
 
+fs::path with_suffix(const fs::path& path, const char* suffix) { return path.string() + suffix; }
+
+// The size of the file at `path`, without following a symlink; nullopt when there is none.
+std::optional<off_t> size_of(const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    return st.st_size;
+}
+
+// SQLite's WAL and shared-memory files belong to whoever created them, with the store's mode at the time.
+// Ones this process cannot write (left by a reader of an older apiuser, or by another program) would make
+// every change fail with a bare "read-only"; name them and say how to get rid of them instead.
+void check_companion_files(const fs::path& path) {
+    std::vector<std::string> blocking;
+    bool wal_holds_changes = false;
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const auto companion = with_suffix(path, suffix);
+        const auto size = size_of(companion);
+        if (size && ::access(companion.c_str(), W_OK) != 0) {
+            blocking.push_back(quoted(companion));
+            wal_holds_changes = wal_holds_changes || (std::string_view{suffix} == "-wal" && *size > 0);
+        }
+    }
+    if (blocking.empty()) {
+        return;
+    }
+    throw Error(ErrorKind::store,
+                fmt::format("store {} cannot be changed: this process cannot write {}, which another user or "
+                            "program left behind",
+                            quoted(path), fmt::join(blocking, " and ")),
+                wal_holds_changes
+                    ? std::string{"the WAL holds changes: have the files' owner or root make them writable by "
+                                  "you (chmod g+w, or chown), then retry"}
+                    : fmt::format("if no other program is using the store, remove them: rm -- {}",
+                                  fmt::join(blocking, " ")));
+}
+
+// SQLite's SHARED lock on a database file: a read lock on these bytes (os_unix.c: PENDING_BYTE + 2, 510).
+constexpr off_t sqlite_shared_first = 0x40000000 + 2;
+constexpr off_t sqlite_shared_size = 510;
+
+// Takes, on a new descriptor of the store file, the SHARED lock SQLite takes for a reader, and returns the
+// descriptor. It is an open-file-description lock, which SQLite closing its own descriptors cannot drop.
+int take_shared_lock(const fs::path& path, std::chrono::milliseconds timeout) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        throw system_error(fmt::format("cannot open store {}", quoted(path)), errno,
+                           "check the permissions of the store file and its directory");
+    }
+    struct flock lock {};
+    lock.l_type = F_RDLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = sqlite_shared_first;
+    lock.l_len = sqlite_shared_size;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+        const int error_number = errno;
+        if ((error_number != EAGAIN && error_number != EACCES) || std::chrono::steady_clock::now() >= deadline) {
+            ::close(fd);
+            if (error_number == EAGAIN || error_number == EACCES) {
+                throw busy_error(quoted(path));
+            }
+            throw system_error(fmt::format("cannot lock store {}", quoted(path)), error_number);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+    return fd;
+}
+
+// `path` as an SQLite URI that opens it immutable: read without locks and without ever creating its -wal
+// and -shm files.
+std::string immutable_uri(const fs::path& path) {
+    std::string uri = "file:";
+    static constexpr std::string_view plain =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~";
+    for (const char c : path.string()) {
+        if (plain.find(c) != std::string_view::npos) {
+            uri += c;
+        } else {
+            uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+// Opens the connection of a process that may not write the store. SQLite reading a store in WAL mode
+// creates its -wal and -shm files when they are missing, owned by this process and with the store's mode,
+// and a later writer that cannot write them fails; so, when no writer has them open, read the file itself,
+// immutable, under the SHARED lock SQLite would have taken: a writer that closes then cannot checkpoint
+// into the file while it is read (it leaves that to the next one). A WAL with changes in it needs its -shm
+// to be read; when one exists, SQLite uses both as they are, creating nothing.
+std::unique_ptr<Store::Impl> open_without_writing(const fs::path& path, const StoreOptions& options) {
+    int lock = take_shared_lock(path, options.busy_timeout);
+    try {
+        const auto wal = size_of(with_suffix(path, "-wal"));
+        const bool shm = size_of(with_suffix(path, "-shm")).has_value();
+        if (!wal || (*wal == 0 && !shm)) {
+            const int flags = SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
+            auto impl = std::make_unique<Store::Impl>(path, SQLite::Database{immutable_uri(path), flags}, true, lock);
+            lock = -1;  // the connection holds it now
+            return impl;
+        }
+        ::close(std::exchange(lock, -1));
+        if (!shm) {
+            throw Error(ErrorKind::store,
+                        fmt::format("store {} has changes in {} that only a process that can write the store can read",
+                                    quoted(path), quoted(with_suffix(path, "-wal"))),
+                        "run any apiuser command as a user who can write the store, then retry");
+        }
+        return std::make_unique<Store::Impl>(path, SQLite::Database{path.string(), open_flags(false)}, true);
+    } catch (...) {
+        if (lock >= 0) {
+            ::close(lock);
+        }
+        throw;
+    }
+}
+
 void apply_connection_settings(SQLite::Database& db, const StoreOptions& options) {
     db.setBusyTimeout(static_cast<int>(options.busy_timeout.count()));
     db.exec("PRAGMA foreign_keys = ON");
@@ -142,6 +274,16 @@ void apply_connection_settings(SQLite::Database& db, const StoreOptions& options
 }
 
 }  // namespace
+
+Store::Impl::Impl(fs::path path, SQLite::Database db, bool read_only, int shared_lock)
+    : path_(std::move(path)), shared_lock_(shared_lock), db_(std::move(db)), read_only_(read_only) {
+}
+
+OwnedDescriptor::~OwnedDescriptor() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
 
 void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
     if (read_only_) {
@@ -189,8 +331,7 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
     switch (e.getErrorCode() == SQLITE_IOERR && disk_full ? SQLITE_FULL : e.getErrorCode()) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
-            throw Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
-                        "retry later, or wait longer by setting APIUSER_BUSY_TIMEOUT_MS (milliseconds)");
+            throw busy_error(where);
         case SQLITE_READONLY:
             throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", where),
                         "a change needs write access to the store file and to its directory");
@@ -272,10 +413,13 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
     check_store_file(path);
     check_sqlite_header(path);
     const bool writable = !options.read_only && ::access(path.c_str(), W_OK) == 0;
+    if (writable) {
+        check_companion_files(path);
+    }
     std::unique_ptr<Impl> impl;
     try {
-        impl = std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(writable)},
-                                      !writable);
+        impl = writable ? std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(true)}, false)
+                        : open_without_writing(path, options);
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorKind::store, fmt::format("cannot open store {}: {}", quoted(path), e.what()),
                     "check the permissions of the store file and its directory");

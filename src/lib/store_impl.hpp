@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -11,10 +12,28 @@
 
 namespace apiuser {
 
+// A file descriptor (or -1), closed when its owner is destroyed.
+class OwnedDescriptor {
+public:
+    explicit OwnedDescriptor(int fd) noexcept : fd_(fd) {}
+    ~OwnedDescriptor();
+    OwnedDescriptor(OwnedDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    OwnedDescriptor& operator=(OwnedDescriptor&& other) noexcept {
+        std::swap(fd_, other.fd_);
+        return *this;
+    }
+
+    int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
 class Store::Impl {
 public:
-    Impl(std::filesystem::path path, SQLite::Database db, bool read_only)
-        : path_(std::move(path)), db_(std::move(db)), read_only_(read_only) {}
+    // `shared_lock` (or -1): a descriptor of the store file holding the lock that stands in for SQLite's own
+    // on a connection opened with immutable=1; closed when the connection is.
+    Impl(std::filesystem::path path, SQLite::Database db, bool read_only, int shared_lock = -1);
 
     const std::filesystem::path& path() const noexcept { return path_; }
     SQLite::Database& db() noexcept { return db_; }
@@ -33,6 +52,7 @@ private:
     void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body);
 
     std::filesystem::path path_;
+    OwnedDescriptor shared_lock_;  // declared before db_, so that it is released after the connection closes
     SQLite::Database db_;
     bool read_only_;
 };

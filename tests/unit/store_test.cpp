@@ -175,6 +175,10 @@ TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgr
         Session session{store, "owner", clock, random};
         CHECK(show_account(session).company == "Acme Widgets Ltd");
         CHECK(kind_of([&] { add_member(session, {"new", "", false}); }) == ErrorKind::store);
+        // SQLite would create the WAL and its index to read a store in WAL mode, and a later writer that
+        // cannot write them (another user's, or made while the store was 0400) would be stuck.
+        CHECK_FALSE(fs::exists(path.string() + "-wal"));
+        CHECK_FALSE(fs::exists(path.string() + "-shm"));
     }
     {
         SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
