@@ -277,6 +277,10 @@ void apply_connection_settings(SQLite::Database& db, const StoreOptions& options
 
 Store::Impl::Impl(fs::path path, SQLite::Database db, bool read_only, int shared_lock)
     : path_(std::move(path)), shared_lock_(shared_lock), db_(std::move(db)), read_only_(read_only) {
+    // The schema in the file is not ours to trust (check_schema refuses one that was altered): functions
+    // with side effects may not run from it, and the schema cannot be rewritten through sqlite_schema.
+    sqlite3_db_config(db_.getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db_.getHandle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
 }
 
 OwnedDescriptor::~OwnedDescriptor() {
@@ -441,6 +445,17 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
                                 quoted(path), version, current_schema_version()),
                     "upgrade apiuser to use this store; it has not been modified");
     }
+    if (version < current_schema_version() && options.read_only) {
+        throw Error(ErrorKind::store,
+                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
+                                version),
+                    "run any apiuser command that changes the store to upgrade it");
+    }
+    try {
+        check_schema(db, version, path);
+    } catch (const SQLite::Exception& e) {
+        impl->fail(e);
+    }
     try {
         apply_connection_settings(db, options);
         if (writable && db.execAndGet("PRAGMA journal_mode").getString() != "wal") {
@@ -448,12 +463,6 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
         }
     } catch (const SQLite::Exception& e) {
         impl->fail(e);
-    }
-    if (version < current_schema_version() && options.read_only) {
-        throw Error(ErrorKind::store,
-                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
-                                version),
-                    "run any apiuser command that changes the store to upgrade it");
     }
     if (version < current_schema_version()) {
         impl->write([&](SQLite::Database& tx) {

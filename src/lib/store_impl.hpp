@@ -33,6 +33,7 @@ class Store::Impl {
 public:
     // `shared_lock` (or -1): a descriptor of the store file holding the lock that stands in for SQLite's own
     // on a connection opened with immutable=1; closed when the connection is.
+    // The connection is made defensive and distrusts its schema.
     Impl(std::filesystem::path path, SQLite::Database db, bool read_only, int shared_lock = -1);
 
     const std::filesystem::path& path() const noexcept { return path_; }
@@ -64,6 +65,10 @@ void remove_store_files(const std::filesystem::path& path);
 int current_schema_version();
 // Brings `db` from `from_version` to current_schema_version(); must run inside a write transaction.
 void migrate(SQLite::Database& db, int from_version);
+// Throws Error(store) "store schema has been altered: ..." unless `db` holds exactly the tables, indexes and
+// triggers (with their SQL) that the first `version` migrations make: a planted trigger or view would run
+// with the privileges of whoever uses the store.
+void check_schema(SQLite::Database& db, int version, const std::filesystem::path& path);
 // The value of PRAGMA application_id that marks a database as an apiuser store.
 inline constexpr int apiuser_application_id = 0x61706975;  // "apiu"
 

@@ -413,6 +413,39 @@ TEST_CASE("hostile input: tampered hash strings are reported as damaged, never f
     }
 }
 
+TEST_CASE("hostile input: planted triggers that give every API user a second password make every command refuse the store",
+          "[reliability][hostile]") {
+    Sandbox s;
+    s.init();
+    const auto user = s.create("Shop");
+    // The attack of the security review: a kept "previous password" of the attacker's, valid until 2099, on
+    // every API user created or rotated, surviving every rotation.
+    const std::string backdoor = "UPDATE api_users SET previous_password_hash = (SELECT password_hash FROM api_users "
+                                 "ORDER BY seq LIMIT 1), previous_password_expires_at = '2099-01-01T00:00:00Z' "
+                                 "WHERE seq = new.seq;";
+    s.execute_sql("CREATE TRIGGER keep_in AFTER INSERT ON api_users BEGIN " + backdoor +
+                  " END; CREATE TRIGGER stay_in AFTER UPDATE OF password_hash ON api_users BEGIN " + backdoor + " END;");
+    const auto before = snapshot(s.store());
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"create", "--generate-password"},
+             {"passwd", user, "--generate-password"},
+             {"list"},
+             {"log"},
+             {"verify", user, "--password-stdin"},
+             {"__complete", "--", "describe", ""}}) {
+        const auto r = s.run(args, std::string{"Wr0ng-password\n"});
+        INFO(describe(r));
+        if (args.front() == "__complete") {
+            CHECK(r.out.empty());  // completion offers nothing from a store it refuses
+            continue;
+        }
+        check_error_output(r, args, 1);
+        CHECK_THAT(r.err, Catch::Contains("store schema has been altered") && Catch::Contains("trigger 'keep_in'") &&
+                              Catch::Contains("trigger 'stay_in'"));
+    }
+    CHECK((snapshot(s.store()) == before));
+}
+
 TEST_CASE("hostile input: escape sequences planted in every text column print harmlessly",
           "[reliability][hostile]") {
     Sandbox s;

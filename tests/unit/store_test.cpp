@@ -13,6 +13,7 @@
 #include <apiuser/store.hpp>
 
 #include "account_fixture.hpp"
+#include "store_impl.hpp"
 #include "error_kind.hpp"
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
@@ -193,6 +194,86 @@ TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgr
         CHECK_THAT(e.what(), Catch::Contains("older schema"));
     }
     CHECK(bytes() == before);
+}
+
+TEST_CASE("a store whose schema was altered is refused and left as it was", "[store][schema]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    const auto bytes = [&] {
+        std::ifstream file{path, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{file}, {}};
+    };
+    struct Alteration {
+        std::string sql;
+        std::string undo;
+        std::string reported;
+    };
+    const std::vector<Alteration> alterations{
+        {"CREATE TRIGGER plant AFTER INSERT ON api_users BEGIN UPDATE api_users SET previous_password_hash = "
+         "'x', previous_password_expires_at = '2099-01-01T00:00:00Z' WHERE seq = new.seq; END",
+         "DROP TRIGGER plant", "unexpected trigger 'plant'"},
+        {"CREATE VIEW everything AS SELECT * FROM api_users", "DROP VIEW everything", "unexpected view 'everything'"},
+        {"CREATE INDEX api_users_by_hash ON api_users (password_hash)", "DROP INDEX api_users_by_hash",
+         "unexpected index 'api_users_by_hash'"},
+        {"DROP TRIGGER audit_log_no_delete",
+         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+         "    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+         "missing trigger 'audit_log_no_delete'"},
+        {"ALTER TABLE members ADD COLUMN note TEXT", "", "changed table 'members'"},
+    };
+    for (const auto& alteration : alterations) {
+        INFO(alteration.sql);
+        {
+            SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+            db.exec(alteration.sql);
+            db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        const auto before = bytes();
+        for (const StoreOptions& options : {StoreOptions{}, StoreOptions{.read_only = true}}) {
+            try {
+                Store::open(path, options);
+                FAIL("opened an altered store");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::store);
+                CHECK_THAT(e.what(), Catch::Contains("store schema has been altered") &&
+                                         Catch::Contains(alteration.reported));
+            }
+        }
+        CHECK(bytes() == before);
+        if (alteration.undo.empty()) {
+            break;  // the last one: a column cannot be dropped back into the same SQL
+        }
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+        db.exec(alteration.undo);
+    }
+}
+
+TEST_CASE("a store of an older schema version is upgraded and then opens", "[store][schema]") {
+    test::Sandbox sandbox;
+    const auto path = sandbox.dir() / "apiuser.db";
+    {
+        // Version 0: what a store is before its first migration, an apiuser database with no tables.
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        db.exec("PRAGMA application_id = " + std::to_string(apiuser_application_id));
+    }
+    ::chmod(path.c_str(), 0600);
+    CHECK_NOTHROW(Store::open(path));
+    CHECK_NOTHROW(Store::open(path, StoreOptions{.read_only = true}));
+}
+
+TEST_CASE("a store's connection does not trust its schema", "[store][schema]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    Store store = Store::open(path);
+    auto& db = store.impl().db();
+    CHECK(db.execAndGet("PRAGMA trusted_schema").getInt() == 0);
+    // Defensive mode: the schema cannot be rewritten through sqlite_schema.
+    db.exec("PRAGMA writable_schema = ON");
+    CHECK_THROWS(db.exec("UPDATE sqlite_schema SET sql = sql WHERE name = 'audit_log_no_delete'"));
 }
 
 TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOME", "[store]") {
