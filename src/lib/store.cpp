@@ -1,8 +1,10 @@
 #include <fcntl.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -47,6 +49,64 @@ std::string describe_file_type(mode_t mode) {
     return "not a regular file";
 }
 
+// The name of the user `uid`, or its number when it has none.
+std::string user_name(uid_t uid) {
+    std::array<char, 4096> buffer{};
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        return found->pw_name;
+    }
+    return std::to_string(uid);
+}
+
+bool caller_in_group(gid_t gid) {
+    if (::getegid() == gid) {
+        return true;
+    }
+    const int count = ::getgroups(0, nullptr);
+    std::vector<gid_t> groups(static_cast<std::size_t>(std::max(count, 0)));
+    const int got = ::getgroups(static_cast<int>(groups.size()), groups.data());
+    return got > 0 && std::find(groups.begin(), groups.begin() + got, gid) != groups.begin() + got;
+}
+
+// Whoever owns the store or its directory can replace it, and with it every credential `verify` accepts.
+// This process trusts itself, root, and the owner of a store it shares through its group (a directory
+// 2770 and a store 0660 of a group it belongs to; the group's members already share full access).
+bool trusted_owner(const struct stat& st) {
+    return st.st_uid == ::geteuid() || st.st_uid == 0 || ((st.st_mode & S_IRWXG) != 0 && caller_in_group(st.st_gid));
+}
+
+Error untrusted_owner(std::string_view what, const fs::path& path, const struct stat& st) {
+    return Error(ErrorKind::store,
+                 fmt::format("{} {} is owned by {}, who is neither you nor root and does not share it with you "
+                             "through a group, so they could replace the store",
+                             what, quoted(path), user_name(st.st_uid)),
+                 fmt::format("keep the store in a directory of your own, or have root give it to you: "
+                             "chown {} {}",
+                             user_name(::geteuid()), path.string()));
+}
+
+// Refuses a store directory that someone this process does not trust owns, or that every user may write
+// (anyone could then put their own store in its place, sticky bit or not: it only protects existing names).
+void check_store_directory(const fs::path& dir, const struct stat& st) {
+    if (!trusted_owner(st)) {
+        throw untrusted_owner("the store's directory", dir, st);
+    }
+    if ((st.st_mode & S_IWOTH) != 0) {
+        throw Error(ErrorKind::store,
+                    fmt::format("the store's directory {} is writable by every user (mode {:04o}), so anyone "
+                                "could put their own store in its place",
+                                quoted(dir), st.st_mode & 07777),
+                    fmt::format("keep the store in a directory of its own, or make it private: chmod o-w {}",
+                                dir.string()));
+    }
+}
+
+fs::path directory_of(const fs::path& path) {
+    return path.has_parent_path() ? path.parent_path() : fs::path{"."};
+}
+
 Error system_error(const std::string& what, int error_number, std::string hint = {}) {
     return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)), std::move(hint));
 }
@@ -84,6 +144,15 @@ void check_store_file(const fs::path& path) {
                                 st.st_mode & 07777),
                     fmt::format("if that was not intended, make it private with: chmod o-rwx {}", path.string()));
     }
+    if (!trusted_owner(st)) {
+        throw untrusted_owner("store", path, st);
+    }
+    const auto dir = directory_of(path);
+    struct stat dir_st {};
+    if (::stat(dir.c_str(), &dir_st) != 0) {
+        throw system_error(fmt::format("cannot access the store's directory {}", quoted(dir)), errno);
+    }
+    check_store_directory(dir, dir_st);
 }
 
 // Reads the first bytes without following symlinks or blocking, to refuse non-SQLite files before SQLite
@@ -122,19 +191,61 @@ int pragma_int(SQLite::Database& db, const char* pragma) {
     return db.execAndGet(std::string{"PRAGMA "} + pragma).getInt();
 }
 
-// Creates the missing directories above `path`, each with mode 0700 whatever the umask.
-void create_private_parents(const fs::path& path) {
-    const fs::path parent = path.parent_path();
-    if (parent.empty() || fs::exists(parent)) {
-        return;
+// Opens the directory that will hold the store at `path`, creating the missing ones with mode 0700
+// whatever the umask. It walks the path one name at a time from a descriptor of the one before: a
+// directory that exists is followed once (it may be a symlink, as home directories sometimes are); one this
+// process creates is opened without following a symlink, checked to be its own, and given its mode through
+// the descriptor, so that nothing swapped in between is ever changed.
+OwnedDescriptor open_store_directory(const fs::path& path) {
+    const fs::path dir = directory_of(path);
+    // O_PATH: passing through a directory needs only search permission (a shared directory may be 0711).
+    constexpr int directory_flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    int current = ::open(dir.is_absolute() ? "/" : ".", directory_flags);
+    if (current < 0) {
+        throw system_error("cannot open the current directory", errno);
     }
-    create_private_parents(parent);
-    if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
-        throw system_error(fmt::format("cannot create directory {}", quoted(parent)), errno);
+    OwnedDescriptor walked{current};
+    fs::path so_far = dir.is_absolute() ? fs::path{"/"} : fs::path{};
+    for (const auto& part : dir.relative_path()) {
+        if (part.empty()) {
+            continue;  // a trailing slash
+        }
+        so_far /= part;
+        int next = ::openat(current, part.c_str(), directory_flags);
+        if (next < 0 && errno == ENOENT) {
+            if (::mkdirat(current, part.c_str(), 0700) == 0) {
+                next = ::openat(current, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                struct stat st {};
+                if (next >= 0 && (::fstat(next, &st) != 0 || st.st_uid != ::geteuid())) {
+                    ::close(next);
+                    throw Error(ErrorKind::store,
+                                fmt::format("directory {} was replaced by another user's while it was created",
+                                            quoted(so_far)),
+                                "someone else can write the directory above it: choose another --store");
+                }
+                if (next >= 0 && ::fchmod(next, 0700) != 0) {
+                    const int error_number = errno;
+                    ::close(next);
+                    throw system_error(fmt::format("cannot set mode 0700 on {}", quoted(so_far)), error_number);
+                }
+            } else if (errno == EEXIST) {
+                next = ::openat(current, part.c_str(), directory_flags);  // another process made it first
+            } else {
+                throw system_error(fmt::format("cannot create directory {}", quoted(so_far)), errno);
+            }
+        }
+        if (next < 0) {
+            throw system_error(fmt::format("cannot open directory {}", quoted(so_far)), errno);
+        }
+        walked = OwnedDescriptor{next};
+        current = next;
     }
-    if (::chmod(parent.c_str(), 0700) != 0) {
-        throw system_error(fmt::format("cannot set mode 0700 on {}", quoted(parent)), errno);
+    struct stat st {};
+    if (::fstat(current, &st) != 0) {
+        throw system_error(fmt::format("cannot access directory {}", quoted(dir)), errno);
     }
+    check_store_directory(dir, st);
+    return walked;
 }
 
 // How every connection is opened: never through a symlink, and without SQLite's per-call mutex. A Store is
@@ -363,13 +474,20 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
     }
 }
 
-void remove_store_files(const fs::path& path) {
+namespace {
+
+// Removes `name` (relative to the directory `dir_fd`, or AT_FDCWD) and its -wal, -shm and -journal files.
+void remove_store_files_at(int dir_fd, const std::string& name) {
     // SQLite may have made a journal before failing (switching a new file to WAL writes one), and may have
     // failed to delete it: a store that was never finished leaves nothing behind.
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        ::unlink((path.string() + suffix).c_str());
+        ::unlinkat(dir_fd, (name + suffix).c_str(), 0);
     }
 }
+
+}  // namespace
+
+void remove_store_files(const fs::path& path) { remove_store_files_at(AT_FDCWD, path.string()); }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -384,9 +502,10 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
                     "use the existing store, or choose another path with --store");
     }
-    create_private_parents(path);
+    const auto dir = open_store_directory(path);
     // O_EXCL with O_CREAT refuses an existing file and any symlink planted at the path, even a dangling one.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const int fd = ::openat(dir.get(), path.filename().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0600);
     if (fd < 0) {
         if (errno == EEXIST) {
             throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
@@ -395,20 +514,29 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         throw system_error(fmt::format("cannot create store {}", quoted(path)), errno);
     }
     const bool private_mode = ::fchmod(fd, 0600) == 0;  // the umask may have removed bits, never added
+    struct stat created {};
+    const bool stated = ::fstat(fd, &created) == 0;
     ::close(fd);
     try {
         if (!private_mode) {
             throw system_error(fmt::format("cannot set mode 0600 on {}", quoted(path)), errno);
         }
         SQLite::Database db{path.string(), open_flags(true)};
+        // SQLite opens it by its name: make sure that name still leads to the file made above.
+        struct stat opened {};
+        if (!stated || ::lstat(path.c_str(), &opened) != 0 || opened.st_dev != created.st_dev ||
+            opened.st_ino != created.st_ino) {
+            throw Error(ErrorKind::store, fmt::format("store {} was replaced while it was created", quoted(path)),
+                        "someone else can write a directory above it: choose another --store");
+        }
         db.exec("PRAGMA journal_mode = WAL");
         apply_connection_settings(db, options);
         return Store{std::make_unique<Impl>(path, std::move(db), false)};
     } catch (const SQLite::Exception& e) {
-        remove_store_files(path);
+        remove_store_files_at(dir.get(), path.filename().string());  // in the directory made above, whatever happened to its path
         throw Error(ErrorKind::store, fmt::format("cannot create store {}: {}", quoted(path), e.what()));
     } catch (...) {
-        remove_store_files(path);
+        remove_store_files_at(dir.get(), path.filename().string());
         throw;
     }
 }

@@ -1,9 +1,11 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <functional>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
@@ -107,6 +109,54 @@ TEST_CASE("stores readable or writable by others are refused", "[store]") {
         }
     }
     ::chmod(path.c_str(), 0640);
+    CHECK_NOTHROW(Store::open(path));
+}
+
+TEST_CASE("a store or its directory owned by another user, or writable by every user, is refused", "[store]") {
+    if (::geteuid() != 0) {
+        WARN("skipped: giving files to another user needs root (CI runs as root)");
+        return;
+    }
+    constexpr uid_t nobody = 65534;
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto refusal = [](const std::function<void()>& attempt) -> std::string {
+        try {
+            attempt();
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::store);
+            return std::string{e.what()} + " | " + e.hint();
+        }
+        return "accepted";
+    };
+    // Root running init in a directory another user made, open to everyone: that user could swap in a store
+    // of their own afterwards, and verify would accept their credentials.
+    const auto theirs = sandbox.dir() / "theirs";
+    fs::create_directory(theirs);
+    REQUIRE(::chown(theirs.c_str(), nobody, nobody) == 0);
+    for (const mode_t mode : {0777u, 01777u, 0755u}) {
+        INFO(fmt::format("{:04o}", mode));
+        REQUIRE(::chmod(theirs.c_str(), mode) == 0);
+        const auto message = refusal([&] { init_account(theirs / "apiuser.db", test_account(), clock); });
+        CHECK_THAT(message, Catch::Contains("owned by nobody"));
+        CHECK_FALSE(fs::exists(theirs / "apiuser.db"));
+    }
+    REQUIRE(::chown(theirs.c_str(), 0, 0) == 0);
+    REQUIRE(::chmod(theirs.c_str(), 01777) == 0);
+    CHECK_THAT(refusal([&] { init_account(theirs / "apiuser.db", test_account(), clock); }),
+               Catch::Contains("writable by every user") && Catch::Contains("chmod o-w"));
+
+    const auto path = sandbox.dir() / "mine" / "apiuser.db";
+    init_account(path, test_account(), clock);
+    REQUIRE(::chmod(path.parent_path().c_str(), 0777) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("writable by every user"));
+    REQUIRE(::chmod(path.parent_path().c_str(), 0700) == 0);
+    REQUIRE(::chown(path.c_str(), nobody, nobody) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("owned by nobody") && Catch::Contains("chown"));
+    REQUIRE(::chown(path.c_str(), 0, 0) == 0);
+    REQUIRE(::chown(path.parent_path().c_str(), nobody, nobody) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("directory") && Catch::Contains("owned by nobody"));
+    REQUIRE(::chown(path.parent_path().c_str(), 0, 0) == 0);
     CHECK_NOTHROW(Store::open(path));
 }
 
