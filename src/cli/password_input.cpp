@@ -96,15 +96,20 @@ Secret prompt(std::string_view text) {
     return std::move(*password);
 }
 
+// --password-stdin on a terminal would read the password as typed, echoed and without a prompt, until
+// Ctrl-D: it means the person is there to be asked, so ask them as without the option.
+bool stdin_is_piped(const PasswordOptions& options) { return options.from_stdin && !is_terminal(STDIN_FILENO); }
+
 }  // namespace
 
 bool will_prompt(const PasswordOptions& options) {
-    return !options.generate && !options.from_stdin && !options.file_given;
+    return !options.generate && !options.file_given && !stdin_is_piped(options);
 }
 
 void add_password_options(CLI::App& command, PasswordOptions& options, bool allow_generate) {
     auto* from_stdin = command.add_flag("--password-stdin", options.from_stdin,
-                                        "Read the password from standard input (one trailing newline is removed)");
+                                        "Read the password from standard input (one trailing newline is removed); "
+                                        "on a terminal, ask with echo off");
     auto* file = command.add_option("--password-file", options.file,
                                     "Read the password from the file PATH (or /dev/fd/N); one trailing newline "
                                     "is removed")
@@ -124,7 +129,7 @@ std::optional<Secret> read_password(const PasswordOptions& options, bool confirm
     if (options.generate) {
         return std::nullopt;
     }
-    if (options.from_stdin) {
+    if (stdin_is_piped(options)) {
         return read_all(STDIN_FILENO, "standard input");
     }
     if (options.file_given) {
