@@ -156,15 +156,18 @@ void run_revoke(Context& context, const StatusOptions& options) {
             throw Error(ErrorKind::invalid_input, "revoking is permanent and there is no terminal to confirm it",
                         "add --yes to revoke without asking");
         }
-        // Fail on a missing permission or an unknown name before asking, and name the users in the question.
+        // Fail on a missing permission or an unknown name before asking, and name the users in the
+        // question: only those it would revoke, and no question when they all are revoked already.
         check_may_manage_account(session, "revoke API users");
         std::string list;
         for (const auto& name : options.usernames) {
             const auto user = describe_api_user(session, name);
-            list += fmt::format("  {}  {}\n", user.username, terminal_safe(user.description));
+            if (user.status != ApiUserStatus::revoked) {
+                list += fmt::format("  {}  {}\n", user.username, terminal_safe(user.description));
+            }
         }
         const auto question = fmt::format("Revoke for good? It cannot be undone:\n{}Type 'yes' to revoke: ", list);
-        if (!confirm(question)) {
+        if (!list.empty() && !confirm(question)) {
             throw Error(ErrorKind::invalid_input, "revoke not confirmed; nothing was changed",
                         "answer 'yes', or pass --yes");
         }

@@ -186,11 +186,12 @@ bool confirm(std::string_view question) {
         terminal.write("\n");
         return false;
     }
+    // The whole word, as the question asks: a stray "y" must not do what cannot be undone.
     std::string text{answer.view()};
     for (char& c : text) {
         c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    return text == "y" || text == "yes";
+    return text == "yes";
 }
 
 }  // namespace apiuser::cli

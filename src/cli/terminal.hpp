@@ -17,7 +17,7 @@ bool is_terminal(int fd);
 // longer. Throws Error(invalid_input) when input ends before a line.
 std::optional<Secret> prompt_secret(std::string_view prompt, std::size_t max_bytes);
 
-// Asks `question` on the terminal and returns true only for "y" or "yes" (any case).
+// Asks `question` on the terminal and returns true only for the whole word "yes" (any case).
 bool confirm(std::string_view question);
 
 }  // namespace apiuser::cli
