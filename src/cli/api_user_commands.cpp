@@ -33,8 +33,11 @@ void run_create(Context& context, const CreateOptions& options) {
         // Fail before asking a person for a password that could not be used.
         check_may_manage_account(session, "create API users");
     }
+    const PasswordPrompt prompt{
+        "Password: ", /*confirm=*/true,
+        [&session](const Secret& typed) { check_new_password(session, typed); }};
     NewApiUser request{options.description, options.disabled,
-                       read_password(options.password, true, /*allow_generate=*/true)};
+                       read_password(options.password, prompt, /*allow_generate=*/true)};
     const auto created = create_api_user(session, request, options.dry_run);
     const auto& user = created.user;
     if (created.description_in_use) {

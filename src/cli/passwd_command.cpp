@@ -32,11 +32,16 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         }
     }
     auto& session = context.session();
+    PasswordPrompt prompt{"", /*confirm=*/true, [&session, &options](const Secret& typed) {
+                              check_new_password(session, typed, options.username);
+                          }};
     if (will_prompt(options.password)) {
-        // Fail before asking a person for a password that could not be used.
+        // Fail before asking a person for a password that could not be used, and say whose it will be.
         check_may_manage_account(session, "change API users' passwords");
+        prompt.question = fmt::format("New password for {}: ",
+                                      terminal_safe(describe_api_user(session, options.username).username));
     }
-    change.password = read_password(options.password, /*confirm=*/true, /*allow_generate=*/true);
+    change.password = read_password(options.password, prompt, /*allow_generate=*/true);
     const auto changed = change_password(session, options.username, change, options.dry_run);
     const auto* password = changed.generated_password && !options.dry_run ? &*changed.generated_password : nullptr;
     if (options.json) {

@@ -62,6 +62,10 @@ Secret read_all(int fd, std::string_view source) {
     if (data.size() > max_password_input_bytes) {
         reject_overlong_password();
     }
+    if (data.view().find_first_of("\r\n") != std::string_view::npos) {
+        throw Error(ErrorKind::invalid_input, fmt::format("the password on {} has more than one line", source),
+                    "give the password alone, followed by at most one newline");
+    }
     return data;
 }
 
@@ -123,7 +127,8 @@ void add_password_options(CLI::App& command, PasswordOptions& options, bool allo
     }
 }
 
-std::optional<Secret> read_password(const PasswordOptions& options, bool confirm, bool allow_generate) {
+std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& question,
+                                    bool allow_generate) {
     // A process holding a password must not be dumped or attached to by other processes of this user.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (options.generate) {
@@ -143,8 +148,11 @@ std::optional<Secret> read_password(const PasswordOptions& options, bool confirm
                     allow_generate ? "use --password-stdin, --password-file PATH or --generate-password"
                                    : "use --password-stdin or --password-file PATH");
     }
-    Secret password = prompt("Password: ");
-    if (confirm) {
+    Secret password = prompt(question.question);
+    if (question.check) {
+        question.check(password);
+    }
+    if (question.confirm) {
         const Secret again = prompt("Confirm password: ");
         if (!(again == password)) {
             throw Error(ErrorKind::invalid_input, "the two passwords do not match", "nothing was changed; try again");

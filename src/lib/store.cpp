@@ -108,7 +108,11 @@ fs::path directory_of(const fs::path& path) {
 }
 
 Error system_error(const std::string& what, int error_number, std::string hint = {}) {
-    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)), std::move(hint));
+    if (hint.empty() && (error_number == EACCES || error_number == EPERM)) {
+        hint = "check the permissions of the store file and of the directories on its path";
+    }
+    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)),
+                 std::move(hint));
 }
 
 // `where` (a quoted store path) is locked by another process's write for longer than this one would wait.

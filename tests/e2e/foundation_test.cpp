@@ -329,6 +329,29 @@ TEST_CASE("the --as option is refused to anyone but root, before the store is to
     CHECK_THAT(r.err, Catch::Contains("only root"));
 }
 
+TEST_CASE("a store the user may not reach: 'Permission denied' comes with a hint", "[e2e][store]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root to run a command as another uid");
+        return;
+    }
+    Sandbox s;
+    s.init();
+    ::chmod(s.dir().c_str(), 0755);
+    const auto locked = s.dir() / "locked";
+    REQUIRE(::mkdir(locked.c_str(), 0700) == 0);
+    ProcessOptions options;
+    options.uid = 65534;  // nobody
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--store", (locked / "apiuser.db").string(), "list"},
+             {"--store", (locked / "apiuser.db").string(), "init", "--company", "X"}}) {
+        const auto r = s.run_with(args, options);
+        INFO(describe(r));
+        CHECK(r.exit_code == 1);
+        check_one_line_error(r);
+        CHECK_THAT(r.err, Catch::Contains("Permission denied; "));
+    }
+}
+
 TEST_CASE("unknown commands and options are usage errors", "[e2e][usage]") {
     Sandbox s;
     s.init();

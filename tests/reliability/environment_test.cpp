@@ -691,7 +691,7 @@ TEST_CASE("environment: SIGINT, SIGTERM, SIGHUP and SIGQUIT at the password prom
             std::vector<std::string> argv{apiuser::test::apiuser_binary()};
             argv.insert(argv.end(), command.begin(), command.end());
             PtySession pty{argv, s.environment()};
-            REQUIRE(pty.expect("Password: "));
+            REQUIRE(pty.expect(command.front() == "passwd" ? "New password for " : "Password: "));
             CHECK_FALSE(pty.echo_on());
             pty.send("half-typ");
             pty.signal(signal_number);
