@@ -3,9 +3,13 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
@@ -38,24 +42,72 @@ StoreOptions Context::store_options() const {
     return options;
 }
 
+namespace {
+
+// True when this process runs in the first user namespace of the system, where uid 0 and
+// capabilities are real. Any other namespace maps only part of the uids, and `unshare -r` makes
+// anyone root there.
+bool in_initial_user_namespace() {
+    std::ifstream map{"/proc/self/uid_map"};
+    std::string rest;
+    unsigned long long inside = 1;
+    unsigned long long outside = 1;
+    unsigned long long count = 0;
+    return static_cast<bool>(map >> inside >> outside >> count) && inside == 0 && outside == 0 &&
+           count == 4294967295ULL && !(map >> rest);
+}
+
+// True when the effective capabilities of this process include CAP_SETUID.
+bool holds_cap_setuid() {
+    std::ifstream status{"/proc/self/status"};
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("CapEff:")) {
+            const auto mask = std::strtoull(line.c_str() + 7, nullptr, 16);
+            return (mask & (1ULL << CAP_SETUID)) != 0;
+        }
+    }
+    return false;
+}
+
+// Acting as another member is for those who could become any user anyway: root, or a holder of
+// CAP_SETUID, in the initial user namespace.
+bool may_act_as_anyone() {
+    return in_initial_user_namespace() && (::geteuid() == 0 || holds_cap_setuid());
+}
+
+}  // namespace
+
+std::optional<std::string> login_of(uid_t uid) {
+    std::vector<char> buffer(16384);
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+        return std::nullopt;
+    }
+    return std::string{found->pw_name};
+}
+
 std::string Context::actor() const {
     const uid_t uid = ::geteuid();
-    if (!options_.as.empty()) {
-        if (uid != 0) {
-            throw Error(ErrorKind::permission_denied, "permission denied: only root may act as another member with --as",
+    const auto own = login_of(uid);
+    if (!options_.as.empty() && options_.as != own) {
+        if (!may_act_as_anyone()) {
+            throw Error(ErrorKind::permission_denied,
+                        "permission denied: only root may act as another member with --as (root of "
+                        "the system, "
+                        "not of a user namespace, or a process with CAP_SETUID)",
                         "run the command without --as");
         }
         validate_login(options_.as);
         return options_.as;
     }
-    std::vector<char> buffer(16384);
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-        throw Error(ErrorKind::store, fmt::format("cannot tell who you are: uid {} has no login name", uid),
+    if (!own) {
+        throw Error(ErrorKind::store,
+                    fmt::format("cannot tell who you are: uid {} has no login name", uid),
                     "run apiuser as a user with an entry in the password database");
     }
-    return found->pw_name;
+    return *own;
 }
 
 Session& Context::session() {

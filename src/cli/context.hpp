@@ -9,6 +9,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <sys/types.h>
 
 #include <apiuser/clock.hpp>
 #include <apiuser/random.hpp>
@@ -36,7 +37,8 @@ public:
     // The busy timeout from $APIUSER_BUSY_TIMEOUT_MS, else the default.
     StoreOptions store_options() const;
 
-    // The acting member: --as LOGIN for root, else the login of the effective uid.
+    // The acting member: --as LOGIN for root of the system (or CAP_SETUID), else the login of the
+    // effective uid, which --as may also name.
     std::string actor() const;
 
     // Opens the store and starts the session on first use.
@@ -53,6 +55,9 @@ private:
     std::optional<Store> store_;
     std::optional<Session> session_;
 };
+
+// The login name of `uid` in the password database, or nullopt when it has none.
+std::optional<std::string> login_of(uid_t uid);
 
 using Action = std::function<void()>;
 

@@ -352,6 +352,48 @@ TEST_CASE("a store the user may not reach: 'Permission denied' comes with a hint
     }
 }
 
+TEST_CASE("--as is decided by real privilege: root of a user namespace is refused",
+          "[e2e][permissions]") {
+    Sandbox s;
+    s.init();
+    ProcessOptions options;
+    options.env = s.environment();
+    const auto probe = apiuser::test::run_process({"/usr/bin/unshare", "-r", "/bin/true"}, options);
+    if (probe.exit_code != 0) {
+        WARN("skipped: unprivileged user namespaces are not available here");
+        return;
+    }
+    s.add_member("alice", true);
+    if (running_as_root()) {
+        CHECK(s.run({"--as", "alice", "list"}).exit_code == 0);  // root of the system may
+    }
+    // Anyone may become "root" of a user namespace of their own: that makes nobody privileged.
+    const auto r = apiuser::test::run_process(
+        {"/usr/bin/unshare", "-r", apiuser::test::apiuser_binary(), "--as", "alice", "list"}, options);
+    INFO(describe(r));
+    CHECK(r.exit_code == 7);
+    check_one_line_error(r);
+    CHECK_THAT(r.err, Catch::Contains("only root"));
+}
+
+TEST_CASE("--as naming yourself needs no privilege", "[e2e][permissions]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root to run a command as another uid");
+        return;
+    }
+    Sandbox s;
+    REQUIRE(::chown(s.dir().c_str(), 65534, 65534) == 0);
+    ProcessOptions options;
+    options.uid = 65534;  // nobody
+    REQUIRE(s.run_with({"init", "--company", "Nobody Ltd", "--argon2", apiuser::test::fast_argon2},
+                       options)
+                .exit_code == 0);
+    const auto r = s.run_with({"--as", "nobody", "list"}, options);
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(s.run_with({"--as", "root", "list"}, options).exit_code == 7);
+}
+
 TEST_CASE("unknown commands and options are usage errors", "[e2e][usage]") {
     Sandbox s;
     s.init();
