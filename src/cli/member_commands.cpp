@@ -18,6 +18,7 @@ struct MemberOptions {
     std::string email;
     bool manage_account = false;
     bool no_manage_account = false;
+    bool allow_unknown_login = false;
     bool json = false;
 };
 
@@ -26,7 +27,9 @@ std::string role(const Member& member) {
 }
 
 void run_add(Context& context, const MemberOptions& options) {
-    const auto member = add_member(context.session(), {options.login, options.email, options.manage_account});
+    const auto member = add_member(
+        context.session(),
+        {options.login, options.email, options.manage_account, options.allow_unknown_login});
     if (options.json) {
         context.console().json(to_json(member));
         return;
@@ -94,6 +97,9 @@ void add_member_commands(Commands& commands) {
         ->type_name("EMAIL");
     add->add_flag("--manage-account", add_options->manage_account,
                   "Grant Can manage account: create and change API users and members");
+    add->add_flag(
+        "--allow-unknown-login", add_options->allow_unknown_login,
+        "Add LOGIN although this system has no such login yet (to add a member ahead of time)");
     add->add_flag("--json", add_options->json, "Print the new member as JSON");
     commands.on_run(add, [&context, add_options] { run_add(context, *add_options); });
 

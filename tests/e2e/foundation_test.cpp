@@ -181,14 +181,15 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     }
     Sandbox s;
     s.init();
-    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example", "--json"});
+    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example",
+                    "--allow-unknown-login", "--json"});
     REQUIRE(r.exit_code == 0);
     auto alice = json::parse(r.out);
     CHECK(alice["login"] == "alice");
     CHECK(alice["email"] == "alice@acme.example");
     CHECK(alice["can_manage_account"] == false);
 
-    r = s.run({"member", "add", "alice"});
+    r = s.run({"member", "add", "alice", "--allow-unknown-login"});
     CHECK(r.exit_code == 5);
     check_one_line_error(r);
 
@@ -212,9 +213,11 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     CHECK(r.exit_code == 2);
     check_one_line_error(r);
 
-    for (const char* bad : {"-x", "with space", "semi;colon", "", "a/b", "toolongtoolongtoolongtoolongtoolong"}) {
+    const std::string too_long(256, 'a');
+    for (const std::string bad :
+         {"-x", "with space", "semi;colon", "", "a/b", "@a", "a@", too_long.c_str()}) {
         INFO(bad);
-        r = s.run({"member", "add", "--", bad});
+        r = s.run({"member", "add", "--allow-unknown-login", "--", bad});
         CHECK(r.exit_code == 2);
     }
 
@@ -262,7 +265,7 @@ TEST_CASE("owner, admin, plain member and stranger: who may run each command", "
         {{"disable", user}, true},
         {{"enable", other}, true},
         {{"revoke", "--yes", other}, true},
-        {{"member", "add", "newcomer"}, true},
+        {{"member", "add", "newcomer", "--allow-unknown-login"}, true},
         {{"member", "set", "victim", "--manage-account"}, true},
         {{"member", "remove", "victim"}, true},
         {{"account", "set", "--company", "Renamed Ltd"}, true},
@@ -392,6 +395,48 @@ TEST_CASE("--as naming yourself needs no privilege", "[e2e][permissions]") {
     INFO(describe(r));
     CHECK(r.exit_code == 0);
     CHECK(s.run_with({"--as", "root", "list"}, options).exit_code == 7);
+}
+
+TEST_CASE(
+    "member add refuses a login this system does not know, unless added ahead of time on purpose",
+    "[e2e][members]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.dump();
+    auto r = s.run({"member", "add", "daemno"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    check_one_line_error(r);
+    CHECK_THAT(r.err,
+               Catch::Contains("no login 'daemno'") && Catch::Contains("--allow-unknown-login"));
+    CHECK(s.dump() == before);
+    CHECK(s.run({"member", "add", "daemon"}).exit_code == 0);
+    CHECK(s.run({"member", "add", "newcomer", "--allow-unknown-login"}).exit_code == 0);
+    const auto members = json::parse(s.run({"member", "list", "--json"}).out);
+    CHECK(members.size() == 3);
+}
+
+TEST_CASE("logins with '@', as SSSD and Active Directory name domain users, are accepted",
+          "[e2e][members]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root for --as");
+        return;
+    }
+    Sandbox s;
+    s.init();
+    const std::string login =
+        "dave.smith-jones@corp.example.com";  // 33 characters, longer than a local login
+    auto r = s.run({"member", "add", login, "--allow-unknown-login", "--manage-account"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    r = s.run({"--as", login, "create", "--generate-password", "--json"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(json::parse(r.out)["created_by"] == login);
+    for (const char* bad : {"@corp.example", "dave@", "da ve@corp.example"}) {
+        INFO(bad);
+        CHECK(s.run({"member", "add", "--allow-unknown-login", "--", bad}).exit_code == 2);
+    }
 }
 
 TEST_CASE("unknown commands and options are usage errors", "[e2e][usage]") {

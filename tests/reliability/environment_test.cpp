@@ -85,7 +85,7 @@ std::vector<std::vector<std::string>> every_command(const Populated& p) {
             {"revoke", "--yes", p.enabled},
             {"describe", p.enabled, "--description", "changed"},
             {"passwd", p.enabled, "--generate-password"},
-            {"member", "add", "alice"},
+            {"member", "add", "alice", "--allow-unknown-login"},
             {"account", "set", "--company", "Renamed"},
             {"verify", p.enabled, "--password-stdin"}};
 }
@@ -169,7 +169,7 @@ TEST_CASE("environment: a read-only store file serves readers and refuses change
     for (const auto& args : std::vector<std::vector<std::string>>{{"create", "--generate-password"},
                                                                   {"disable", user},
                                                                   {"passwd", user, "--generate-password"},
-                                                                  {"member", "add", "alice"}}) {
+                                                                  {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -191,7 +191,7 @@ TEST_CASE("environment: a read-only directory gives a clear error and changes no
     REQUIRE(::chmod(s.store().parent_path().c_str(), 0500) == 0);
     const auto before = store_files(s);
     for (const auto& args : std::vector<std::vector<std::string>>{
-             {"list"}, {"create", "--generate-password"}, {"disable", user}, {"member", "add", "alice"}}) {
+             {"list"}, {"create", "--generate-password"}, {"disable", user}, {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -530,7 +530,7 @@ TEST_CASE("environment: a full file system fails changes with 'disk is full' and
                                                      {"disable", user},
                                                      {"describe", user, "--description", "changed"},
                                                      {"passwd", user, "--generate-password"},
-                                                     {"member", "add", fmt::format("member{}", round)},
+                                                     {"member", "add", fmt::format("member{}", round), "--allow-unknown-login"},
                                                      {"account", "set", "--company", "Renamed"}};
     };
     for (const auto& args : changes()) {

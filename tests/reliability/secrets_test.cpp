@@ -130,7 +130,7 @@ TEST_CASE("secrets: a known password appears nowhere: store, WAL, audit log, out
     fs::remove(password_file);
     {
         PtySession pty{{apiuser::test::apiuser_binary(), "passwd", user}, s.environment()};
-        REQUIRE(pty.expect("Password: "));
+        REQUIRE(pty.expect("New password for "));
         pty.send(typed + "\n");
         REQUIRE(pty.expect("Confirm password: "));
         pty.send(typed + "\n");

@@ -73,7 +73,7 @@ void Sandbox::init(const std::string& company) const {
 }
 
 void Sandbox::add_member(const std::string& login, bool admin, const std::string& email) const {
-    std::vector<std::string> args{"member", "add", login};
+    std::vector<std::string> args{"member", "add", login, "--allow-unknown-login"};
     if (admin) {
         args.emplace_back("--manage-account");
     }
