@@ -34,7 +34,7 @@ void run_create(Context& context, const CreateOptions& options) {
         check_may_manage_account(session, "create API users");
     }
     const PasswordPrompt prompt{
-        "Password: ", /*confirm=*/true,
+        SafeText{"Password: "}, /*confirm=*/true,
         [&session](const Secret& typed) { check_new_password(session, typed); }};
     NewApiUser request{options.description, options.disabled,
                        read_password(options.password, prompt, /*allow_generate=*/true)};
@@ -54,13 +54,14 @@ void run_create(Context& context, const CreateOptions& options) {
     if (options.quiet) {
         console.result(user.username);
         if (password != nullptr) {
-            console.result(password->view());
+            console.secret_result("", *password);
         }
         return;
     }
-    console.result(fmt::format("{} API user {}", options.dry_run ? "Would create" : "Created", user.username));
-    console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
-    console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
+    console.result(
+        fmt::format("{} API user {}", options.dry_run ? "Would create" : "Created", user.username));
+    console.result(fmt::format("  Description: {}", user.description));
+    console.result(SafeText{"  Status:      "}.append(console.status(to_string(user.status))));
     if (password != nullptr) {
         print_generated_password(console, *password);
     }
@@ -88,17 +89,19 @@ void run_list(Context& context, const ListOptions& options) {
         writer.finish();
         return;
     }
-    Table table{console,
-                {{"USERNAME", {}},
-                 {"STATUS", [&console](std::string_view s) {
-                      const auto end = s.find(' ');
-                      return console.status(s.substr(0, end)) + std::string{end == s.npos ? "" : s.substr(end)};
-                  }},
-                 {"DESCRIPTION", {}},
-                 {"CREATED", {}},
-                 {"LAST USED", {}}}};
+    Table table{
+        console,
+        {{"USERNAME", {}},
+         {"STATUS",
+          [&console](std::string_view s) {
+              const auto end = s.find(' ');
+              return console.status(s.substr(0, end)).append(end == s.npos ? "" : s.substr(end));
+          }},
+         {"DESCRIPTION", {}},
+         {"CREATED", {}},
+         {"LAST USED", {}}}};
     list_api_users(context.session(), filter, [&](const ApiUser& user) {
-        table.add({terminal_safe(user.username), std::string{to_string(user.status)}, terminal_safe(user.description),
+        table.add({user.username, std::string{to_string(user.status)}, user.description,
                    format_timestamp(user.created_at), format_optional_time(user.last_used_at)});
     });
     table.finish();
@@ -142,8 +145,10 @@ void print_status_changes(Console& console, const std::vector<StatusChange>& cha
     }
     for (const auto& change : changes) {
         const auto status = to_string(change.user.status);
-        console.result(fmt::format("{}  {}{}", change.user.username, console.status(status),
-                                   change.changed ? "" : " (already)"));
+        console.result(SafeText{change.user.username}
+                           .append("  ")
+                           .append(console.status(status))
+                           .append(change.changed ? "" : " (already)"));
     }
 }
 
@@ -162,15 +167,19 @@ void run_revoke(Context& context, const StatusOptions& options) {
         // Fail on a missing permission or an unknown name before asking, and name the users in the
         // question: only those it would revoke, and no question when they all are revoked already.
         check_may_manage_account(session, "revoke API users");
-        std::string list;
+        SafeText question{"Revoke for good? It cannot be undone:"};
+        question.separator('\n');
+        bool any = false;
         for (const auto& name : options.usernames) {
             const auto user = describe_api_user(session, name);
             if (user.status != ApiUserStatus::revoked) {
-                list += fmt::format("  {}  {}\n", user.username, terminal_safe(user.description));
+                question.append(fmt::format("  {}  {}", user.username, user.description))
+                    .separator('\n');
+                any = true;
             }
         }
-        const auto question = fmt::format("Revoke for good? It cannot be undone:\n{}Type 'yes' to revoke: ", list);
-        if (!list.empty() && !confirm(question)) {
+        question.append("Type 'yes' to revoke: ");
+        if (any && !confirm(question)) {
             throw Error(ErrorKind::invalid_input, "revoke not confirmed; nothing was changed",
                         "answer 'yes', or pass --yes");
         }

@@ -1,6 +1,9 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -57,7 +60,9 @@ std::string terminal_safe(std::string_view text) {
             ++p;
             continue;
         }
-        if (must_escape(c)) {
+        if (c == '\\') {
+            safe += "\\\\";
+        } else if (must_escape(c)) {
             if (c < 0x80) {
                 fmt::format_to(std::back_inserter(safe), "\\x{:02x}", c);
             } else {
@@ -76,10 +81,61 @@ std::size_t display_width(std::string_view text) {
     return width < 0 ? text.size() : static_cast<std::size_t>(width);
 }
 
-Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour)
-    : out_(out), err_(err), out_is_terminal_(out_is_terminal), err_is_terminal_(err_is_terminal), colour_(colour) {}
+SafeText& SafeText::append(std::string_view text) {
+    text_ += terminal_safe(text);
+    return *this;
+}
 
-void Console::result(std::string_view text) { out_ << text << '\n'; }
+SafeText& SafeText::append(const SafeText& text) {
+    text_ += text.text_;
+    return *this;
+}
+
+SafeText& SafeText::spaces(std::size_t count) {
+    text_.append(count, ' ');
+    return *this;
+}
+
+SafeText& SafeText::separator(char c) {
+    if (c != '\n' && c != '\t') {
+        throw std::logic_error("SafeText::separator: only a line break or a tab");
+    }
+    text_ += c;
+    return *this;
+}
+
+void SafeText::trim_end() {
+    while (!text_.empty() && text_.back() == ' ') {
+        text_.pop_back();
+    }
+}
+
+Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal,
+                 bool colour)
+    : out_(out),
+      err_(err),
+      out_is_terminal_(out_is_terminal),
+      err_is_terminal_(err_is_terminal),
+      colour_(colour) {}
+
+void Console::result(std::string_view text) {
+    out_ << terminal_safe(text) << '\n';
+}
+
+void Console::result(const SafeText& text) {
+    out_ << text.str() << '\n';
+}
+
+void Console::secret_result(std::string_view label, const Secret& password) {
+    const auto bytes = password.view();
+    if (!std::all_of(bytes.begin(), bytes.end(), [](char c) { return c >= 0x21 && c <= 0x7e; })) {
+        throw std::logic_error(
+            "Console::secret_result: a generated password must be printable ASCII");
+    }
+    out_ << terminal_safe(label);
+    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out_ << '\n';
+}
 
 std::string Console::dump(const Json& document, bool for_terminal) const {
     return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
@@ -91,26 +147,36 @@ void Console::json_error(const Json& document) { err_ << dump(document, err_is_t
 
 void Console::detail(std::string_view text) { err_ << "  - " << terminal_safe(text) << '\n'; }
 
-void Console::diagnostic(std::string_view label, int colour, std::string_view message) {
-    const std::string prefix = colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
-    err_ << "apiuser: " << prefix << ": " << terminal_safe(message) << '\n';
+void Console::diagnostic(std::string_view label, int colour, const SafeText& message) {
+    const std::string prefix =
+        colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
+    err_ << "apiuser: " << prefix << ": " << message.str() << '\n';
 }
 
-void Console::warning(std::string_view message) { diagnostic("warning", yellow, message); }
+void Console::warning(std::string_view message) {
+    diagnostic("warning", yellow, SafeText{message});
+}
 
-void Console::note(std::string_view message) { diagnostic("note", cyan, message); }
+void Console::note(std::string_view message) {
+    diagnostic("note", cyan, SafeText{message});
+}
 
 void Console::error(std::string_view message, std::string_view hint) {
-    const auto text = shortened(terminal_safe(message));
-    diagnostic("error", red, hint.empty() ? text : fmt::format("{}; {}", text, hint));
+    SafeText text;
+    text.text_ = shortened(terminal_safe(message));  // cut after escaping, between whole escapes
+    if (!hint.empty()) {
+        text.append("; ").append(hint);
+    }
+    diagnostic("error", red, text);
 }
 
-std::string Console::status(std::string_view status) const {
-    if (!colour_ || !out_is_terminal_) {
-        return std::string{status};
+SafeText Console::status(std::string_view status) const {
+    SafeText text{status};
+    if (colour_ && out_is_terminal_) {
+        const int colour = status == "enabled" ? green : status == "disabled" ? yellow : red;
+        text.text_ = coloured(text.text_, colour);
     }
-    const int colour = status == "enabled" ? green : status == "disabled" ? yellow : red;
-    return coloured(status, colour);
+    return text;
 }
 
 }  // namespace apiuser::cli

@@ -9,17 +9,49 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <apiuser/secret.hpp>
+
 namespace apiuser::cli {
 
 // JSON documents keep their fields in the order they are written, so that output reads naturally.
 using Json = nlohmann::ordered_json;
 
-// Returns `text` with everything that could drive a terminal made visible instead: invalid UTF-8 bytes,
-// C0 and C1 controls, DEL, bidirectional controls and line/paragraph separators become \xNN or \u{NNNN}.
+// Returns `text` with everything that could drive a terminal made visible instead: invalid UTF-8
+// bytes, C0 and C1 controls, DEL, bidirectional controls and line/paragraph separators become \xNN
+// or \u{NNNN}, and a backslash becomes \\, so that an escaped ESC (\x1b) and the typed text "\x1b"
+// look different.
 std::string terminal_safe(std::string_view text);
 
 // Returns the number of terminal columns the terminal-safe `text` occupies.
 std::size_t display_width(std::string_view text);
+
+// Text that is safe to print on a terminal: whatever is appended is escaped with terminal_safe(),
+// except the line breaks, tabs and colours that the program itself adds through the methods meant
+// for them. The console prints only this, or plain text that it escapes itself.
+class SafeText {
+  public:
+    SafeText() = default;
+    // `text`, escaped.
+    explicit SafeText(std::string_view text) { append(text); }
+
+    // Appends `text`, escaped.
+    SafeText& append(std::string_view text);
+    // Appends `text` as it is: it is safe already.
+    SafeText& append(const SafeText& text);
+    // Appends `count` spaces (padding).
+    SafeText& spaces(std::size_t count);
+    // Appends a line break or a tab, the one control a caller may mean: `c` must be '\n' or '\t'.
+    SafeText& separator(char c);
+    // Removes trailing spaces.
+    void trim_end();
+
+    const std::string& str() const { return text_; }
+    bool empty() const { return text_.empty(); }
+
+  private:
+    friend class Console;  // which alone adds colour codes
+    std::string text_;
+};
 
 class Console {
 public:
@@ -28,8 +60,14 @@ public:
     std::ostream& out() { return out_; }
     bool out_is_terminal() const { return out_is_terminal_; }
 
-    // Prints one line of results on stdout; `text` must already be terminal-safe.
+    // Prints one line of results on stdout: `text` escaped with terminal_safe(), so that nothing
+    // read from the store or typed by anyone can drive the terminal.
     void result(std::string_view text);
+    // Prints one line of results on stdout, made safe already.
+    void result(const SafeText& text);
+    // Prints `label` (escaped) and a generated password, which is printable ASCII by construction,
+    // as it is and without copying it; throws std::logic_error if it is not printable ASCII.
+    void secret_result(std::string_view label, const Secret& password);
 
     // Prints one JSON document on stdout. On a terminal every non-ASCII character is escaped, so that
     // stored text can never drive it; in a pipe the output is plain UTF-8.
@@ -50,14 +88,14 @@ public:
     // "apiuser: error: MESSAGE; HINT" on stderr: one line saying what is wrong and what to do.
     void error(std::string_view message, std::string_view hint);
 
-    // Wraps `text` in the colour for `status` ("enabled", "disabled", "revoked") when colour is on.
-    std::string status(std::string_view status) const;
+    // `status` ("enabled", "disabled", "revoked"), escaped, in its colour when colour is on.
+    SafeText status(std::string_view status) const;
 
     // Dumps `document` as one line of JSON, as json() would print it, without printing it.
     std::string dump(const Json& document, bool for_terminal) const;
 
-private:
-    void diagnostic(std::string_view label, int colour, std::string_view message);
+  private:
+    void diagnostic(std::string_view label, int colour, const SafeText& message);
 
     std::ostream& out_;
     std::ostream& err_;

@@ -36,8 +36,8 @@ void run_init(Context& context, const InitOptions& options) {
         console.json(document);
         return;
     }
-    console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", terminal_safe(path.string()),
-                               terminal_safe(account.company), account.domain, terminal_safe(account.owner)));
+    console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}",
+                               path.string(), account.company, account.domain, account.owner));
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ void run_add(Context& context, const MemberOptions& options) {
         context.console().json(to_json(member));
         return;
     }
-    context.console().result(fmt::format("Added {} as {}", terminal_safe(member.login), role(member)));
+    context.console().result(fmt::format("Added {} as {}", member.login, role(member)));
 }
 
 void run_set(Context& context, const MemberOptions& options) {
@@ -49,13 +49,13 @@ void run_set(Context& context, const MemberOptions& options) {
         context.console().json(document);
         return;
     }
-    context.console().result(fmt::format("{} is {}{}", terminal_safe(change.member.login), role(change.member),
+    context.console().result(fmt::format("{} is {}{}", change.member.login, role(change.member),
                                          change.changed ? "" : " (unchanged)"));
 }
 
 void run_remove(Context& context, const MemberOptions& options) {
     remove_member(context.session(), options.login);
-    context.console().result(fmt::format("Removed {}", terminal_safe(options.login)));
+    context.console().result(fmt::format("Removed {}", options.login));
 }
 
 void run_list(Context& context, const MemberOptions& options) {
@@ -71,8 +71,8 @@ void run_list(Context& context, const MemberOptions& options) {
     }
     Table table{console, {{"LOGIN", {}}, {"ROLE", {}}, {"EMAIL", {}}, {"ADDED", {}}}};
     for (const auto& member : members) {
-        table.add({terminal_safe(member.login), role(member), terminal_safe(member.email),
-                   fmt::format("{} by {}", format_timestamp(member.added_at), terminal_safe(member.added_by))});
+        table.add({member.login, role(member), member.email,
+                   fmt::format("{} by {}", format_timestamp(member.added_at), member.added_by)});
     }
     table.finish();
 }

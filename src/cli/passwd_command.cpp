@@ -32,14 +32,15 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         }
     }
     auto& session = context.session();
-    PasswordPrompt prompt{"", /*confirm=*/true, [&session, &options](const Secret& typed) {
+    PasswordPrompt prompt{SafeText{}, /*confirm=*/true, [&session, &options](const Secret& typed) {
                               check_new_password(session, typed, options.username);
                           }};
     if (will_prompt(options.password)) {
-        // Fail before asking a person for a password that could not be used, and say whose it will be.
+        // Fail before asking a person for a password that could not be used, and say whose it will
+        // be.
         check_may_manage_account(session, "change API users' passwords");
-        prompt.question = fmt::format("New password for {}: ",
-                                      terminal_safe(describe_api_user(session, options.username).username));
+        prompt.question = SafeText{fmt::format(
+            "New password for {}: ", describe_api_user(session, options.username).username)};
     }
     change.password = read_password(options.password, prompt, /*allow_generate=*/true);
     const auto changed = change_password(session, options.username, change, options.dry_run);
@@ -50,7 +51,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     }
     if (options.quiet) {
         if (password != nullptr) {
-            console.result(password->view());
+            console.secret_result("", *password);
         }
         return;
     }

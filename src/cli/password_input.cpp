@@ -63,7 +63,8 @@ Secret read_all(int fd, std::string_view source) {
         reject_overlong_password();
     }
     if (data.view().find_first_of("\r\n") != std::string_view::npos) {
-        throw Error(ErrorKind::invalid_input, fmt::format("the password on {} has more than one line", source),
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format("the password on {} has more than one line", source),
                     "give the password alone, followed by at most one newline");
     }
     return data;
@@ -92,7 +93,7 @@ Secret read_file(const std::string& path) {
     }
 }
 
-Secret prompt(std::string_view text) {
+Secret prompt(const SafeText& text) {
     auto password = prompt_secret(text, max_password_input_bytes);
     if (!password) {
         reject_overlong_password();
@@ -100,9 +101,11 @@ Secret prompt(std::string_view text) {
     return std::move(*password);
 }
 
-// --password-stdin on a terminal would read the password as typed, echoed and without a prompt, until
-// Ctrl-D: it means the person is there to be asked, so ask them as without the option.
-bool stdin_is_piped(const PasswordOptions& options) { return options.from_stdin && !is_terminal(STDIN_FILENO); }
+// --password-stdin on a terminal would read the password as typed, echoed and without a prompt,
+// until Ctrl-D: it means the person is there to be asked, so ask them as without the option.
+bool stdin_is_piped(const PasswordOptions& options) {
+    return options.from_stdin && !is_terminal(STDIN_FILENO);
+}
 
 }  // namespace
 
@@ -129,7 +132,8 @@ void add_password_options(CLI::App& command, PasswordOptions& options, bool allo
 
 std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& question,
                                     bool allow_generate) {
-    // A process holding a password must not be dumped or attached to by other processes of this user.
+    // A process holding a password must not be dumped or attached to by other processes of this
+    // user.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (options.generate) {
         return std::nullopt;
@@ -153,7 +157,7 @@ std::optional<Secret> read_password(const PasswordOptions& options, const Passwo
         question.check(password);
     }
     if (question.confirm) {
-        const Secret again = prompt("Confirm password: ");
+        const Secret again = prompt(SafeText{"Confirm password: "});
         if (!(again == password)) {
             throw Error(ErrorKind::invalid_input, "the two passwords do not match", "nothing was changed; try again");
         }

@@ -11,6 +11,8 @@
 
 #include <apiuser/secret.hpp>
 
+#include "console.hpp"
+
 namespace apiuser::cli {
 
 struct PasswordOptions {
@@ -29,17 +31,17 @@ void add_password_options(CLI::App& command, PasswordOptions& options, bool allo
 
 // How to ask for a password on the terminal.
 struct PasswordPrompt {
-    std::string question = "Password: ";  // terminal-safe
-    bool confirm = false;                 // ask a second time, and refuse a mismatch
-    // Called with the first answer before it is asked for again, so that a password that will be refused
-    // is refused at once rather than after it was typed twice; throws to refuse it.
+    SafeText question{"Password: "};
+    bool confirm = false;  // ask a second time, and refuse a mismatch
+    // Called with the first answer before it is asked for again, so that a password that will be
+    // refused is refused at once rather than after it was typed twice; throws to refuse it.
     std::function<void(const Secret&)> check;
 };
 
-// Returns the password from the source `options` choose, or nullopt for --generate-password. Without an
-// option, or with --password-stdin on a terminal, it asks as `prompt` says; with no terminal it fails at
-// once with Error(invalid_input) listing the options, never waiting for input. A password read from
-// standard input or a file must be one line.
+// Returns the password from the source `options` choose, or nullopt for --generate-password.
+// Without an option, or with --password-stdin on a terminal, it asks as `prompt` says; with no
+// terminal it fails at once with Error(invalid_input) listing the options, never waiting for input.
+// A password read from standard input or a file must be one line.
 std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& prompt,
                                     bool allow_generate);
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "expect.hpp"
+#include "pty.hpp"
 #include "reliability.hpp"
 #include "run.hpp"
 #include "sandbox.hpp"
@@ -503,6 +504,85 @@ TEST_CASE("hostile input: escape sequences planted in every text column print ha
                 CHECK(terminal_hazard(*text).empty());
             }
         }
+        ++tried;
+    }
+}
+
+TEST_CASE(
+    "hostile input: usernames and logins planted with escape sequences print harmlessly from every "
+    "command",
+    "[reliability][hostile][pty]") {
+    Sandbox s;
+    s.init();
+    s.add_member("plain", true);
+    const std::string password = "Kn0wn-secret-pass!";
+    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "target"},
+                               password + "\n");
+    REQUIRE(created.exit_code == 0);
+    const auto user = apiuser::test::lines_of(created.out).at(0);
+    const auto other = s.create("other");
+    const std::string id = user.substr(8, 12);
+    const std::string other_id = other.substr(8, 12);
+    // The typed text "\x1b" too: it must look different from an escaped ESC.
+    const std::string evil =
+        "\x1b]0;pwned\x07\x1b[2J\xc2\x9b"
+        "31m\\x1b";
+    {
+        SQLite::Database db{s.store().string(), SQLite::OPEN_READWRITE};
+        for (const char* sql : {"UPDATE api_users SET username = username || ?1",
+                                "UPDATE members SET login = login || ?1 WHERE login = 'plain'"}) {
+            SQLite::Statement statement{db, sql};
+            statement.bind(1, evil);
+            statement.exec();
+        }
+    }
+    const auto harmless = [](const std::string& text) {
+        return text.find('\x1b') == std::string::npos && text.find('\x07') == std::string::npos &&
+               text.find("\xc2\x9b") == std::string::npos;
+    };
+    apiuser::reliability::Tally tried{"hostile",
+                                      "commands printing planted usernames and logins harmlessly"};
+    const std::string login = "plain" + evil;
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"disable", id},
+                                               {"enable", id},
+                                               {"passwd", other_id, "--generate-password"},
+                                               {"revoke", "--yes", other_id},
+                                               {"member", "set", login, "--no-manage-account"},
+                                               {"--as", login, "list"},
+                                               {"__complete", "--", "describe", ""},
+                                               {"__complete", "--", "member", "set", ""},
+                                               {"member", "remove", login}}) {
+        const auto r = s.run(args);
+        INFO(describe(r));
+        CHECK(r.signal == 0);
+        CHECK(harmless(r.out));
+        CHECK(harmless(r.err));
+        ++tried;
+    }
+    {
+        const auto r = s.run({"verify", id, "--password-stdin"}, password + "\n");
+        INFO(describe(r));
+        CHECK(r.exit_code == 0);
+        CHECK(harmless(r.out));
+        // Escaped, with the typed backslash doubled: "\x1b" from the store reads "\\x1b", an ESC
+        // "\x1b".
+        CHECK_THAT(r.out, Catch::Contains("\\x1b]0;pwned\\x07") && Catch::Contains("31m\\\\x1b"));
+        ++tried;
+    }
+    for (const auto& args : std::vector<std::vector<std::string>>{{"revoke", id}, {"passwd", id}}) {
+        std::vector<std::string> argv{apiuser::test::apiuser_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        apiuser::test::PtySession pty{argv, s.environment()};
+        REQUIRE(pty.expect(args.front() == "revoke" ? "Type 'yes'" : "New password for "));
+        REQUIRE(pty.expect(": "));
+        pty.send("\x03");  // Ctrl-C
+        pty.wait();
+        INFO(pty.output());
+        CHECK(pty.output().find("\\x1b]0;pwned") != std::string::npos);
+        CHECK(pty.output().find("\x1b]0;") == std::string::npos);
+        CHECK(pty.output().find('\x07') == std::string::npos);
+        CHECK(pty.output().find("\x1b[2J") == std::string::npos);
         ++tried;
     }
 }

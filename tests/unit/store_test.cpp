@@ -225,7 +225,7 @@ TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgr
         Store store = Store::open(path, read_only);
         Session session{store, "owner", clock, random};
         CHECK(show_account(session).company == "Acme Widgets Ltd");
-        CHECK(kind_of([&] { add_member(session, {"new", "", false}); }) == ErrorKind::store);
+        CHECK(kind_of([&] { add_member(session, {"new", "", false, true}); }) == ErrorKind::store);
         // SQLite would create the WAL and its index to read a store in WAL mode, and a later writer that
         // cannot write them (another user's, or made while the store was 0400) would be stuck.
         CHECK_FALSE(fs::exists(path.string() + "-wal"));
@@ -337,8 +337,8 @@ TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOM
 TEST_CASE("only the owner and admins change things; members read; others nothing", "[store][permissions]") {
     test::AccountFixture f;
     Session& owner = *f.owner;
-    add_member(owner, {"admin", "admin@acme.example", true});
-    add_member(owner, {"plain", "", false});
+    add_member(owner, {"admin", "admin@acme.example", true, true});
+    add_member(owner, {"plain", "", false, true});
     Session admin = f.as("admin");
     Session plain = f.as("plain");
     Session stranger = f.as("stranger");
@@ -361,7 +361,7 @@ TEST_CASE("only the owner and admins change things; members read; others nothing
         CHECK(kind_of([&] { set_enabled(*refused, names, false); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { revoke(*refused, names); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_description(*refused, names[0], "y"); }) == ErrorKind::permission_denied);
-        CHECK(kind_of([&] { add_member(*refused, {"new", "", false}); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { add_member(*refused, {"new", "", false, true}); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_member_permission(*refused, "plain", true); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { remove_member(*refused, "admin"); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { update_account(*refused, {std::string{"New Co"}, std::nullopt}); }) ==
@@ -379,7 +379,7 @@ TEST_CASE("every change writes exactly one audit row, in its own transaction", "
     test::AccountFixture f;
     Session& owner = *f.owner;
     const auto& clock = f.clock;
-    add_member(owner, {"alice", "", false});
+    add_member(owner, {"alice", "", false, true});
     set_member_permission(owner, "alice", true);
     set_member_permission(owner, "alice", true);  // no change: no row
     const auto user = create_api_user(owner, {"Dynamics CRM", false, std::nullopt}).user;
