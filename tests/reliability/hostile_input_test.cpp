@@ -310,7 +310,7 @@ TEST_CASE("hostile input: every bad input gets its exit code, one harmless line 
     REQUIRE(s.run({"revoke", "--yes", revoked}).exit_code == 0);
     const auto password_file = (s.dir() / "password").string();
     std::ofstream{password_file} << "Str0ng-enough!\n";
-    // "nobody" must be able to reach the binary; the store stays private to root.
+    // Cases run as "nobody" get a copy of the binary it can reach (run_with); the store stays private to root.
     const auto cases = bad_inputs(enabled, disabled, revoked, password_file);
     REQUIRE(cases.size() >= 60);
     std::size_t ran = 0, skipped = 0;

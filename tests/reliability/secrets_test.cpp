@@ -216,7 +216,7 @@ TEST_CASE("secrets: the process is not dumpable while it waits for or holds a pa
     const uid_t expected_owner = uid.value_or(::geteuid());
 
     auto owner_while_reading = [&](const std::vector<std::string>& args) {
-        std::vector<std::string> argv{apiuser::test::apiuser_binary()};
+        std::vector<std::string> argv{apiuser::test::apiuser_binary_for(uid)};
         argv.insert(argv.end(), args.begin(), args.end());
         Child child{argv, piped_stdin(s.environment(), true, uid)};
         REQUIRE(child.await([&] { return child.current_syscall() == 0; }));
