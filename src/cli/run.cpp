@@ -78,15 +78,29 @@ void print_help(std::ostream& out, const std::string& help) {
     }
 }
 
-// The help of `command` with the whole command in its usage line ("Usage: apiuser member add ..."), as
-// CLI11 writes it for --help. App::help() would name only "add", and would describe the command parsed
-// (`help` itself) rather than `command`.
-std::string help_of(const CLI::App& command) {
+// The whole command that `command` is, as typed: "apiuser member add".
+std::string command_path(const CLI::App& command) {
     std::string path = command.get_name();
     for (const auto* parent = command.get_parent(); parent != nullptr; parent = parent->get_parent()) {
         path = parent->get_name() + ' ' + path;
     }
-    return command.get_formatter()->make_help(&command, path, CLI::AppFormatMode::Normal);
+    return path;
+}
+
+// The help of `command` with the whole command in its usage line ("Usage: apiuser member add ..."), as
+// CLI11 writes it for --help. App::help() would name only "add", and would describe the command parsed
+// (`help` itself) rather than `command`.
+std::string help_of(const CLI::App& command) {
+    return command.get_formatter()->make_help(&command, command_path(command), CLI::AppFormatMode::Normal);
+}
+
+// The command that shows the help of `command`: "apiuser help member add", or "apiuser --help".
+std::string help_command_of(const CLI::App& command) {
+    if (command.get_parent() == nullptr) {
+        return "apiuser --help";
+    }
+    const auto path = command_path(command);
+    return "apiuser help" + path.substr(path.find(' '));
 }
 
 void print_version(Console& console, bool verbose) {
@@ -160,12 +174,9 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
             print_help(out, app.help());
             return static_cast<int>(ExitCode::success);
         } catch (const CLI::ParseError& e) {
-            const auto* command = given_command(app);
-            const auto usage = command == &app ? std::string{"apiuser --help"}
-                                               : fmt::format("apiuser help {}", command->get_name());
             std::string message = e.what();
             std::replace(message.begin(), message.end(), '\n', ' ');
-            console.error(message, fmt::format("see '{}'", usage));
+            console.error(message, fmt::format("see '{}'", help_command_of(*given_command(app))));
             return static_cast<int>(ExitCode::usage);
         }
         if (show_version) {
