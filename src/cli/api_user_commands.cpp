@@ -202,8 +202,10 @@ void add_api_user_commands(Commands& commands) {
     auto create_options = std::make_shared<CreateOptions>();
     auto* create = commands.add(app, "create", "Create an API user with a generated username", group,
                                 "apiuser create --description \"Magento Production\" --generate-password");
-    create->add_option("--description", create_options->description,
-                       "What the API user is for, e.g. \"Magento Production\" (at most 255 characters)")
+    commands
+        .allow_empty(create->add_option("--description", create_options->description,
+                                        "What the API user is for, e.g. \"Magento Production\" (at most 255 "
+                                        "characters)"))
         ->type_name("TEXT");
     create->add_flag("--disabled", create_options->disabled, "Create it disabled (it cannot authenticate yet)");
     add_password_options(*create, create_options->password, true);
@@ -229,8 +231,9 @@ void add_api_user_commands(Commands& commands) {
     auto* describe = commands.add(app, "describe", "Show every field of an API user, or change its description", group,
                                   "apiuser describe apiuser-3f9a1c2b7d4e@apiconnector.com --description \"Dynamics CRM\"");
     describe->add_option("USERNAME", describe_options->username, "API username (any case) or 12-hex id")->required();
-    describe
-        ->add_option("--description", describe_options->description, "Set the description (\"\" clears it)")
+    commands
+        .allow_empty(describe->add_option("--description", describe_options->description,
+                                          "Set the description (\"\" clears it)"))
         ->type_name("TEXT")
         ->each([describe_options](const std::string&) { describe_options->set_description = true; });
     describe->add_flag("--json", describe_options->json, "Print the API user as JSON");

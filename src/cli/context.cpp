@@ -1,6 +1,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -22,7 +23,12 @@ std::filesystem::path Context::store_path() const {
     if (!options_.store.empty()) {
         return options_.store;
     }
-    return default_store_path(std::getenv("APIUSER_STORE"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
+    const char* store = std::getenv("APIUSER_STORE");
+    if (store != nullptr && *store == '\0') {
+        throw Error(ErrorKind::invalid_input, "APIUSER_STORE is set but empty",
+                    "set it to the store's path, or unset it to use the default store");
+    }
+    return default_store_path(store, std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
 }
 
 StoreOptions Context::store_options() const {
@@ -126,6 +132,37 @@ CLI::App* Commands::add(CLI::App& parent, const std::string& name, const std::st
     command->footer("Example:\n  " + example);
     return command;
 }
+
+CLI::Option* Commands::allow_empty(CLI::Option* option) {
+    may_be_empty_.insert(option);
+    return option;
+}
+
+namespace {
+
+void reject_empty_values(CLI::App& command, const std::set<const CLI::Option*>& may_be_empty) {
+    static const CLI::Validator non_empty{
+        [](const std::string& value) { return value.empty() ? std::string{"must not be empty"} : std::string{}; },
+        "", "non-empty"};
+    for (auto* option : command.get_options()) {
+        if (option->nonpositional() && option->get_type_size_max() > 0 && !may_be_empty.contains(option)) {
+            option->check(non_empty);
+        }
+    }
+    for (auto* subcommand : command.get_subcommands([](CLI::App*) { return true; })) {
+        reject_empty_values(*subcommand, may_be_empty);
+    }
+}
+
+}  // namespace
+
+bool Commands::allows_empty(std::string_view name) const {
+    return name.starts_with("--") && std::any_of(may_be_empty_.begin(), may_be_empty_.end(), [&](const CLI::Option* o) {
+               return o->check_lname(std::string{name.substr(2)});
+           });
+}
+
+void Commands::reject_empty_values() { cli::reject_empty_values(app_, may_be_empty_); }
 
 void Commands::on_run(CLI::App* command, Action action) {
     command->callback([this, command, action = std::move(action)] {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -31,7 +32,8 @@ public:
 
     Console& console() { return console_; }
 
-    // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...
+    // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...; an
+    // APIUSER_STORE set but empty is an error rather than the default store.
     std::filesystem::path store_path() const;
 
     // The busy timeout from $APIUSER_BUSY_TIMEOUT_MS, else the default.
@@ -80,10 +82,23 @@ public:
     // The action of the command given, once parsing is done; empty if none.
     Action& selected() { return selected_; }
 
+    // Lets `option` take an empty value, to which it gives a meaning its help states ("" clears the
+    // description); returns `option`.
+    CLI::Option* allow_empty(CLI::Option* option);
+
+    // Makes every option that takes a value, of every command, refuse an empty one as a usage error, but
+    // those given to allow_empty(): an empty value given on purpose would otherwise read as the option left
+    // out (`--as ""` as root, `--keep-old-for ""` as no overlap). Call once every command is added.
+    void reject_empty_values();
+
+    // Whether the option `name` ("--description") is one that allow_empty() was given.
+    bool allows_empty(std::string_view name) const;
+
 private:
     CLI::App& app_;
     Context& context_;
     Action selected_;
+    std::set<const CLI::Option*> may_be_empty_;
 };
 
 void add_init_command(Commands& commands);

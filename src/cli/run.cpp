@@ -167,7 +167,21 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         add_log_command(commands);
         add_help_command(commands, help_topic);
         add_complete_command(commands);
+        commands.reject_empty_values();
 
+        // "--store=" is an empty value given on purpose too, but CLI11 would take the next word as its value
+        // (`--as= list` acting as "list"). The completions pass the word being typed, which may end so.
+        for (int i = 1; i < argc && std::string_view{argv[i]} != "--" && std::string_view{argv[1]} != "__complete";
+             ++i) {
+            const std::string_view word{argv[i]};
+            if (const auto name = word.substr(0, word.size() - 1);
+                word.starts_with("--") && word.find('=') == name.size() && !commands.allows_empty(name)) {
+                return fail(console,
+                            Error(ErrorKind::invalid_input, fmt::format("{}: must not be empty", name),
+                                  "see 'apiuser --help'"),
+                            json_requested(app));
+            }
+        }
         try {
             app.parse(argc, argv);
         } catch (const CLI::CallForHelp&) {

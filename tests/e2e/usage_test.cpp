@@ -60,7 +60,118 @@ TEST_CASE("the hint of a usage error names the help of the whole command, which 
         const auto shown = s.run(hinted_help(r));
         INFO(describe(shown));
         CHECK(shown.exit_code == 0);
-        CHECK_THAT(shown.out, Catch::StartsWith("Usage: apiuser " + help.substr(5) + " "));
+        CHECK_THAT(shown.out, Catch::Contains("\nUsage: apiuser " + help.substr(5) + " "));
     }
+}
+
+namespace {
+
+// The value-taking options that `apiuser COMMAND... --help` lists ("  --since TIME  Only
+// entries..."), flags left out.
+std::vector<std::string> options_taking_a_value(const Sandbox& s,
+                                                std::vector<std::string> command) {
+    command.push_back("--help");
+    const auto help = s.run(command);
+    REQUIRE(help.exit_code == 0);
+    // A flag's name is followed by CLI11's notes ("Excludes: --quiet") or its description, never by a
+    // type name.
+    static const std::regex option_line{"^  (?:-[a-zA-Z],)?(--[a-z][a-z0-9-]*) (?!\\S+: )[^ ]"};
+    std::vector<std::string> options;
+    std::istringstream lines{help.out};
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch match;
+        if (std::regex_search(line, match, option_line)) {
+            options.push_back(match[1].str());
+        }
+    }
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("an empty value is a usage error for every option that takes a value", "[e2e][usage]") {
+    Sandbox s;
+    s.init();
+    s.add_member("alice", false);
+    const auto user = s.create("Magento Production");
+    // Each command, with the arguments it needs besides the option.
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> commands{
+        {{}, {"list"}},  // the global options, before the command
+        {{"init"}, {}},
+        {{"create"}, {}},
+        {{"list"}, {}},
+        {{"describe"}, {user}},
+        {{"enable"}, {user}},
+        {{"disable"}, {user}},
+        {{"revoke"}, {"--yes", user}},
+        {{"passwd"}, {user, "--generate-password"}},
+        {{"verify"}, {user}},
+        {{"member", "add"}, {"bob"}},
+        {{"member", "set"}, {"alice", "--manage-account"}},
+        {{"member", "remove"}, {"alice"}},
+        {{"member", "list"}, {}},
+        {{"account", "show"}, {}},
+        {{"account", "set"}, {}},
+        {{"log"}, {}},
+    };
+    std::set<std::string> tried;
+    for (const auto& [command, needed] : commands) {
+        for (const auto& option : options_taking_a_value(s, command)) {
+            if (option == "--description") {
+                continue;  // "" is a description: none (below)
+            }
+            tried.insert(option);
+            auto args = command;
+            args.insert(args.end(), {option, ""});
+            args.insert(args.end(), needed.begin(), needed.end());
+            const auto before = s.dump();
+            const auto r = s.run(args);
+            INFO(describe(r));
+            apiuser::test::check_error_output(r, args, 2);
+            CHECK_THAT(r.err, Catch::Contains(option));
+            if (option != "--status") {  // its own list of values answers first: "not in {enabled,...}"
+                CHECK_THAT(r.err, Catch::Contains("empty"));
+            }
+            CHECK(s.dump() == before);
+            // The same through --option=.
+            args.erase(std::find(args.begin(), args.end(), option),
+                       std::find(args.begin(), args.end(), option) + 2);
+            args.insert(args.begin() + static_cast<std::ptrdiff_t>(command.size()), option + "=");
+            CHECK(s.run(args).exit_code == 2);
+        }
+    }
+    CHECK(tried == std::set<std::string>{"--store", "--as", "--company", "--domain",
+                                         "--owner-email", "--argon2", "--password-file", "--status",
+                                         "--keep-old-for", "--email", "--since", "--target"});
+    // `init --store ""` created no store where the default would be.
+    CHECK_FALSE(std::filesystem::exists(s.dir() / ".local"));
+
+    // --description "" is the one empty value with a meaning: no description.
+    const auto r = s.run({"describe", user, "--description", "", "--json"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["description"] == "");
+}
+
+TEST_CASE("APIUSER_STORE set but empty is a usage error, not the default store", "[e2e][usage]") {
+    Sandbox s;
+    apiuser::test::ProcessOptions options;
+    options.env = s.environment();
+    options.env["APIUSER_STORE"] = "";
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"},
+          {"list"}}) {
+        const auto r = s.run_with(args, options);
+        INFO(describe(r));
+        apiuser::test::check_error_output(r, args, 2);
+        CHECK_THAT(r.err, Catch::Contains("APIUSER_STORE"));
+    }
+    CHECK_FALSE(std::filesystem::exists(s.dir() / ".local"));
+    // --store still wins over it.
+    const auto r = s.run_with(
+        {"--store", s.store().string(), "init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"},
+        options);
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
 }
 
