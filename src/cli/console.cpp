@@ -141,9 +141,26 @@ std::string Console::dump(const Json& document, bool for_terminal) const {
     return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
 }
 
-void Console::json(const Json& document) { out_ << dump(document, out_is_terminal_) << '\n'; }
+Json Console::with_warnings(const Json& document) {
+    if (warnings_.empty() || !document.is_object()) {
+        return document;
+    }
+    auto extended = document;
+    extended["warnings"] = std::move(warnings_);
+    warnings_.clear();
+    return extended;
+}
 
-void Console::json_error(const Json& document) { err_ << dump(document, err_is_terminal_) << '\n'; }
+void Console::json(const Json& document) { out_ << dump(with_warnings(document), out_is_terminal_) << '\n'; }
+
+void Console::json_error(const Json& document) { err_ << dump(with_warnings(document), err_is_terminal_) << '\n'; }
+
+void Console::flush_warnings() {
+    for (const auto& message : warnings_) {
+        err_ << dump(Json{{"warning", message}}, err_is_terminal_) << '\n';
+    }
+    warnings_.clear();
+}
 
 void Console::detail(std::string_view text) { err_ << "  - " << terminal_safe(text) << '\n'; }
 
@@ -154,6 +171,10 @@ void Console::diagnostic(std::string_view label, int colour, const SafeText& mes
 }
 
 void Console::warning(std::string_view message) {
+    if (json_) {
+        warnings_.emplace_back(message);
+        return;
+    }
     diagnostic("warning", yellow, SafeText{message});
 }
 

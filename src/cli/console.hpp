@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -73,8 +74,15 @@ public:
     // stored text can never drive it; in a pipe the output is plain UTF-8.
     void json(const Json& document);
 
-    // "apiuser: warning: ..." on stderr.
+    // "apiuser: warning: ..." on stderr; with JSON on, kept for the next JSON document instead.
     void warning(std::string_view message);
+
+    // With `on`, the command was asked for JSON: warnings go into the next document json() or json_error()
+    // prints, as its "warnings" array, rather than on stderr as text.
+    void set_json(bool on) { json_ = on; }
+
+    // Prints the warnings that no JSON document has carried, each as one JSON object on stderr.
+    void flush_warnings();
 
     // "apiuser: note: ..." on stderr, for information that is not a result (e.g. "already enabled").
     void note(std::string_view message);
@@ -96,12 +104,16 @@ public:
 
   private:
     void diagnostic(std::string_view label, int colour, const SafeText& message);
+    // `document` with the warnings kept so far added, which are then no longer kept.
+    Json with_warnings(const Json& document);
 
     std::ostream& out_;
     std::ostream& err_;
     bool out_is_terminal_;
     bool err_is_terminal_;
     bool colour_;
+    bool json_ = false;
+    std::vector<std::string> warnings_;
 };
 
 }  // namespace apiuser::cli

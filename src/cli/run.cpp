@@ -37,9 +37,15 @@ CLI::App* given_command(CLI::App& app) {
     return command;
 }
 
-bool json_requested(CLI::App& app) {
-    const auto* json = given_command(app)->get_option_no_throw("--json");
-    return json != nullptr && json->count() > 0;
+// Whether the command line asks for JSON: the word --json before any "--". Looking at the words rather than
+// at the parsed option keeps the answer the same when parsing fails before it reaches --json.
+bool json_requested(int argc, const char* const argv[]) {
+    for (int i = 1; i < argc && std::string_view{argv[i]} != "--"; ++i) {
+        if (std::string_view{argv[i]} == "--json") {
+            return true;
+        }
+    }
+    return false;
 }
 
 int fail(Console& console, const Error& error, bool json) {
@@ -138,6 +144,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
     const bool colour = colour_wanted();
     Console console{out, err, &out == &std::cout && ::isatty(STDOUT_FILENO) == 1,
                     &err == &std::cerr && ::isatty(STDERR_FILENO) == 1, colour};
+    const bool json = json_requested(argc, argv);
+    console.set_json(json);
     GlobalOptions global;
     Context context{console, global};
     CLI::App app{"Administer the API users of an account: the machine credentials that integrations use to "
@@ -179,7 +187,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
                 return fail(console,
                             Error(ErrorKind::invalid_input, fmt::format("{}: must not be empty", name),
                                   "see 'apiuser --help'"),
-                            json_requested(app));
+                            json);
             }
         }
         try {
@@ -190,8 +198,10 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         } catch (const CLI::ParseError& e) {
             std::string message = e.what();
             std::replace(message.begin(), message.end(), '\n', ' ');
-            console.error(message, fmt::format("see '{}'", help_command_of(*given_command(app))));
-            return static_cast<int>(ExitCode::usage);
+            return fail(console,
+                        Error(ErrorKind::invalid_input, message,
+                              fmt::format("see '{}'", help_command_of(*given_command(app)))),
+                        json);
         }
         if (show_version) {
             print_version(console, verbose);
@@ -201,12 +211,14 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
             print_help(out, help_of(*given_command(app)));
             return static_cast<int>(ExitCode::success);
         }
+        int code = static_cast<int>(ExitCode::success);
         try {
             commands.selected()();
         } catch (const Error& e) {
-            return fail(console, e, json_requested(app));
+            code = fail(console, e, json);
         }
-        return static_cast<int>(ExitCode::success);
+        console.flush_warnings();
+        return code;
     } catch (const std::bad_alloc&) {
         console.error("out of memory", "nothing was changed");
     } catch (const std::exception& e) {

@@ -175,3 +175,64 @@ TEST_CASE("APIUSER_STORE set but empty is a usage error, not the default store",
     CHECK(r.exit_code == 0);
 }
 
+TEST_CASE("with --json every usage error is one JSON object on stderr", "[e2e][usage][json]") {
+    Sandbox s;
+    s.init();
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"list", "--bogus", "--json"}, "help list"},
+        {{"list", "--json", "--status", "sleeping"}, "help list"},
+        {{"list", "--json", "--status"}, "help list"},     // a missing value
+        {{"list", "--status", "--json"}, "help list"},     // the value missing before --json
+        {{"--json", "frobnicate"}, "--help"},              // an unknown command
+        {{"describe", "--json"}, "help describe"},         // a missing argument
+        {{"create", "--json", "--quiet"}, "help create"},  // options that exclude each other
+        {{"--as", "", "member", "list", "--json"}, "help member list"},  // an empty value
+        {{"member", "remove", "bob", "--json"}, "help member remove"},   // a command without --json
+        {{"help", "frobnicate", "--json"}, ""},
+    };
+    for (const auto& [args, help] : cases) {
+        const auto r = s.run(args);
+        INFO(describe(r));
+        apiuser::test::check_error_output(r, args, 2);
+        const auto error = json::parse(r.err, nullptr, false);
+        REQUIRE(error.is_object());
+        CHECK(error["error"] == "invalid_input");
+        CHECK(error["message"].get<std::string>().find('\n') == std::string::npos);
+        if (!help.empty()) {
+            CHECK_THAT(error["hint"].get<std::string>(),
+                       Catch::EndsWith("see 'apiuser " + help + "'"));
+        }
+    }
+}
+
+TEST_CASE("with --json warnings are in the JSON document, not text", "[e2e][usage][json]") {
+    Sandbox s;
+    s.init();
+    auto r = s.run({"account", "set", "--argon2", "m=8,t=1,p=1", "--json"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    auto document = json::parse(r.out);
+    REQUIRE(document["warnings"].size() == 1);
+    CHECK_THAT(document["warnings"][0].get<std::string>(),
+               Catch::Contains("below the recommended"));
+
+    s.create("Magento Production");
+    r = s.run({"create", "--description", "Magento Production", "--generate-password", "--json"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    document = json::parse(r.out);
+    REQUIRE(document["warnings"].size() == 1);
+    CHECK_THAT(document["warnings"][0].get<std::string>(),
+               Catch::Contains("one API user per integrated system"));
+    // Without --json, a warning is a line of text on stderr and the result has no "warnings".
+    r = s.run({"create", "--description", "Magento Production", "--generate-password", "--quiet"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::StartsWith("apiuser: warning: "));
+    // No warning, no "warnings".
+    r = s.run({"create", "--description", "Dynamics CRM", "--generate-password", "--json"});
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(json::parse(r.out).contains("warnings"));
+}
+
