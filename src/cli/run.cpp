@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <apiuser/errors.hpp>
+#include <apiuser/suggestion.hpp>
 #include <apiuser/version.hpp>
 
 #include "console.hpp"
@@ -109,6 +110,70 @@ std::string help_command_of(const CLI::App& command) {
     return "apiuser help" + path.substr(path.find(' '));
 }
 
+// The commands a person may give under `command`, as its help lists them (hidden ones left out).
+std::vector<std::string> subcommand_names(CLI::App& command) {
+    std::vector<std::string> names;
+    for (const auto* subcommand : command.get_subcommands([](CLI::App* c) { return !c->get_group().empty(); })) {
+        names.push_back(subcommand->get_name());
+    }
+    return names;
+}
+
+// The long options `command` takes, with those of its parents, which it falls through to.
+std::vector<std::string> option_names(const CLI::App& command) {
+    std::vector<std::string> names;
+    for (const auto* app = &command; app != nullptr; app = app->get_parent()) {
+        for (const auto* option : app->get_options()) {
+            for (const auto& name : option->get_lnames()) {
+                names.push_back("--" + name);
+            }
+        }
+    }
+    return names;
+}
+
+// "did you mean 'NAME'? " when `typed` looks like a misspelt one of `names`, else nothing.
+std::string did_you_mean(std::string_view typed, const std::vector<std::string>& names) {
+    const auto nearest = nearest_name(typed, names);
+    return nearest ? fmt::format("did you mean '{}'? ", *nearest) : std::string{};
+}
+
+// The first word of the command line, in the order typed, that no command took. (CLI11's own message
+// lists them in another order.)
+std::string first_unexpected_word(const CLI::App& app, int argc, const char* const argv[]) {
+    const auto extras = app.remaining(true);
+    for (int i = 1; i < argc; ++i) {
+        if (std::find(extras.begin(), extras.end(), argv[i]) != extras.end()) {
+            return argv[i];
+        }
+    }
+    return extras.empty() ? std::string{} : extras.front();
+}
+
+// The usage error that CLI11's `error` reports, in the project's one-line form: what is wrong, the name
+// probably meant, and the help of the command given.
+Error usage_error(CLI::App& app, const CLI::ParseError& error, int argc, const char* const argv[]) {
+    auto& command = *given_command(app);
+    const auto see = fmt::format("see '{}'", help_command_of(command));
+    if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+        const auto word = first_unexpected_word(app, argc, argv);
+        const auto path = command_path(command);
+        if (word.starts_with('-')) {
+            const auto name = word.substr(0, word.find('='));
+            return Error(ErrorKind::invalid_input, fmt::format("unknown option '{}' for '{}'", name, path),
+                         did_you_mean(name, option_names(command)) + see);
+        }
+        if (const auto names = subcommand_names(command); !names.empty()) {
+            return Error(ErrorKind::invalid_input, fmt::format("unknown command '{}' for '{}'", word, path),
+                         did_you_mean(word, names) + see);
+        }
+        return Error(ErrorKind::invalid_input, fmt::format("unexpected argument '{}' for '{}'", word, path), see);
+    }
+    std::string message = error.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return Error(ErrorKind::invalid_input, message, see);
+}
+
 void print_version(Console& console, bool verbose) {
     console.result(fmt::format("apiuser {}", version));
     if (verbose) {
@@ -131,7 +196,7 @@ void add_help_command(Commands& commands, std::vector<std::string>& topic) {
                 command = command->get_subcommand(name);
             } catch (const CLI::Error&) {
                 throw Error(ErrorKind::invalid_input, fmt::format("no command '{}'", name),
-                            "see the commands with 'apiuser --help'");
+                            did_you_mean(name, subcommand_names(*command)) + "see the commands with 'apiuser --help'");
             }
         }
         print_help(console.out(), help_of(*command));
@@ -196,12 +261,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
             print_help(out, app.help());
             return static_cast<int>(ExitCode::success);
         } catch (const CLI::ParseError& e) {
-            std::string message = e.what();
-            std::replace(message.begin(), message.end(), '\n', ' ');
-            return fail(console,
-                        Error(ErrorKind::invalid_input, message,
-                              fmt::format("see '{}'", help_command_of(*given_command(app)))),
-                        json);
+            return fail(console, usage_error(app, e, argc, argv), json);
         }
         if (show_version) {
             print_version(console, verbose);

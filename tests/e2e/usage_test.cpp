@@ -236,3 +236,54 @@ TEST_CASE("with --json warnings are in the JSON document, not text", "[e2e][usag
     CHECK_FALSE(json::parse(r.out).contains("warnings"));
 }
 
+TEST_CASE("a mistyped command or option gets the nearest one suggested, in the order typed",
+          "[e2e][usage]") {
+    Sandbox s;
+    s.init();
+    struct Case {
+        std::vector<std::string> args;
+        std::string message;
+    };
+    const std::vector<Case> cases{
+        {{"creat", "--generate-password"},
+         "apiuser: error: unknown command 'creat' for 'apiuser'; did you mean 'create'? see "
+         "'apiuser --help'\n"},
+        {{"create", "--generat-password"},
+         "apiuser: error: unknown option '--generat-password' for 'apiuser create'; did you mean "
+         "'--generate-password'? see 'apiuser help create'\n"},
+        {{"list", "--stauts=enabled"},
+         "apiuser: error: unknown option '--stauts' for 'apiuser list'; did you mean '--status'? "
+         "see 'apiuser help "
+         "list'\n"},
+        {{"member", "ad", "alice"},
+         "apiuser: error: unknown command 'ad' for 'apiuser member'; did you mean 'add'? see "
+         "'apiuser help member'\n"},
+        {{"list", "--stor", "x.db"},  // a global option, which every command falls through to
+         "apiuser: error: unknown option '--stor' for 'apiuser list'; did you mean '--store'? see "
+         "'apiuser help "
+         "list'\n"},
+        {{"lsit"},
+         "apiuser: error: unknown command 'lsit' for 'apiuser'; did you mean 'list'? see 'apiuser "
+         "--help'\n"},
+        {{"frobnicate"},
+         "apiuser: error: unknown command 'frobnicate' for 'apiuser'; see 'apiuser --help'\n"},
+        {{"list", "--bogus"},
+         "apiuser: error: unknown option '--bogus' for 'apiuser list'; see 'apiuser help list'\n"},
+        {{"create", "one", "two"},
+         "apiuser: error: unexpected argument 'one' for 'apiuser create'; see 'apiuser help "
+         "create'\n"},
+        {{"help", "memebr"},
+         "apiuser: error: no command 'memebr'; did you mean 'member'? see the commands with "
+         "'apiuser --help'\n"},
+    };
+    for (const auto& c : cases) {
+        const auto r = s.run(c.args);
+        INFO(describe(r));
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == c.message);
+    }
+    // The hidden entry point of the completions is never suggested.
+    const auto r = s.run({"__complet"});
+    CHECK_THAT(r.err, !Catch::Contains("__complete"));
+}
