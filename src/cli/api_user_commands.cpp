@@ -188,7 +188,7 @@ void run_revoke(Context& context, const StatusOptions& options) {
 }
 
 void add_username_arguments(CLI::App* command, StatusOptions& options) {
-    command->add_option("USERNAME", options.usernames, "API usernames (the email address, any case) or 12-hex ids")
+    command->add_option("USERNAME", options.usernames, "API usernames (any case), their local parts, or their 12-hex ids")
         ->required();
     command->add_flag("--json", options.json, "Print the resulting API users as a JSON array");
 }
@@ -230,7 +230,7 @@ void add_api_user_commands(Commands& commands) {
     auto describe_options = std::make_shared<DescribeOptions>();
     auto* describe = commands.add(app, "describe", "Show every field of an API user, or change its description", group,
                                   "apiuser describe apiuser-3f9a1c2b7d4e@apiconnector.com --description \"Dynamics CRM\"");
-    describe->add_option("USERNAME", describe_options->username, "API username (any case) or 12-hex id")->required();
+    describe->add_option("USERNAME", describe_options->username, username_help)->required();
     commands
         .allow_empty(describe->add_option("--description", describe_options->description,
                                           "Set the description (\"\" clears it)"))

@@ -61,6 +61,9 @@ private:
 // The login name of `uid` in the password database, or nullopt when it has none.
 std::optional<std::string> login_of(uid_t uid);
 
+// The help of a USERNAME argument: every way of naming an API user that the library accepts.
+inline constexpr const char* username_help = "API username (any case), its local part, or its 12-hex id";
+
 using Action = std::function<void()>;
 
 // Builds the command tree: each command file adds its commands through this.

@@ -76,7 +76,7 @@ void add_passwd_command(Commands& commands) {
     auto* passwd = commands.add(commands.app(), "passwd", "Give an API user a new password, optionally keeping the old one a while",
                                 "API users",
                                 "apiuser passwd apiuser-3f9a1c2b7d4e@apiconnector.com --generate-password --keep-old-for 24h");
-    passwd->add_option("USERNAME", options->username, "API username (any case) or 12-hex id")->required();
+    passwd->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*passwd, options->password, true);
     passwd->add_option("--keep-old-for", options->keep_old_for,
                        "Keep the old password working for DURATION (s, m, h or d; at most 30d) so the integration "

@@ -222,7 +222,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
         app.fallthrough();  // global options may come after the command too
         app.footer("Run 'apiuser COMMAND --help' for a command's options; 'man apiuser' for the full manual.");
         app.add_option("--store", global.store,
-                       "The store file (default: $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db)")
+                       "The store file (default: $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else "
+                       "~/.local/share/apiuser/apiuser.db)")
             ->type_name("PATH");
         app.add_option("--as", global.as, "Act as this member (root only)")->type_name("LOGIN");
         bool show_version = false;

@@ -62,7 +62,7 @@ void add_verify_command(Commands& commands) {
                                 "API users",
                                 "printf '%s\\n' \"$API_PASSWORD\" | apiuser verify --password-stdin "
                                 "apiuser-3f9a1c2b7d4e@apiconnector.com");
-    verify->add_option("USERNAME", options->username, "API username (any case) or 12-hex id")->required();
+    verify->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*verify, options->password, false);
     auto* json = verify->add_flag("--json", options->json, "Print the result as JSON");
     verify->add_flag("--quiet,-q", options->quiet, "Print nothing on success: the exit status says it")->excludes(json);

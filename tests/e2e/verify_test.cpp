@@ -146,6 +146,16 @@ TEST_CASE("verify reports a damaged stored hash as a store error, exit 1", "[e2e
     CHECK_THAT(r.err, Catch::Contains("stored credential for " + user + " is damaged"));
 }
 
+TEST_CASE("verify tells a broken setup from a wrong password: no store is exit 1, a usage error 2",
+          "[e2e][verify]") {
+    Sandbox s;  // no store at all
+    auto r = s.run({"verify", "apiuser-3f9a1c2b7d4e@apiconnector.com", "--password-stdin"}, std::string{password} + "\n");
+    check_error_output(r, {}, 1);
+    CHECK_THAT(r.err, Catch::Contains("no store"));
+    r = s.run({"verify", "--password-stdin"}, std::string{password} + "\n");
+    check_error_output(r, {}, 2);
+}
+
 TEST_CASE("verify without a password source and without a terminal fails at once", "[e2e][verify]") {
     Sandbox s;
     s.init();
