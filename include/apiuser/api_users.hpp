@@ -85,8 +85,14 @@ struct ChangedPassword {
 ChangedPassword change_password(Session& session, std::string_view reference, const PasswordChange& change,
                                 bool dry_run = false);
 
-// Checks a description (at most 255 code points of valid UTF-8, no control characters, no bidirectional
-// overrides); throws Error(invalid_input) naming the problem.
+// Checks `password` (as typed) against the policy as create_api_user (when `reference` is empty,
+// before the username is chosen) or change_password (for the API user `reference`) will check it,
+// so that a prompt can refuse it before asking for it a second time. Owner or admin only; throws
+// PasswordRejected with every violation. The command itself checks again.
+void check_new_password(Session& session, const Secret& password, std::string_view reference = {});
+
+// Checks a description (at most 255 code points of valid UTF-8, no control characters, no
+// bidirectional overrides); throws Error(invalid_input) naming the problem.
 void validate_description(std::string_view description);
 
 }  // namespace apiuser

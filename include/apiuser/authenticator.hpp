@@ -1,11 +1,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include <apiuser/clock.hpp>
+#include <apiuser/password_hash.hpp>
 #include <apiuser/store.hpp>
 
 namespace apiuser {
@@ -37,14 +39,25 @@ struct AuthenticatorOptions {
     std::string audit_actor = "authenticator";
     // The clock to use; null for the system clock. Must outlive the Authenticator.
     const Clock* clock = nullptr;
+    // Called, from the calling thread, with the parameters of each Argon2id run a call makes (checks,
+    // decoys, rehashes): for metrics, and for tests that hold every outcome to the same work.
+    std::function<void(const Argon2Params&)> on_hash = nullptr;
+    // How many calls may hash at once, each holding one Argon2 matrix (the store's m KiB); more callers wait
+    // their turn, first come, first served. 0: one per core (std::thread::hardware_concurrency).
+    unsigned max_concurrent_hashes = 0;
 };
 
 // Checks API users' credentials against a store, for API servers and for `apiuser verify`. Opening it
 // needs read and write access to the store file, not membership: the file's permissions are the gate.
 //
 // authenticate() is safe to call from many threads at once: each call borrows one of a small pool of
-// SQLite connections and hashes outside any lock. Every failure costs one Argon2id run with the store's
-// parameters, like a wrong password, so that timing does not tell whether a username exists.
+// SQLite connections and hashes outside any lock, at most max_concurrent_hashes calls at a time (one per
+// core by default), so that memory stays bounded however many attempts arrive. Every call does at least the Argon2id work of one check
+// with the store's current parameters, whatever the name: a decoy for unknown and revoked names and
+// damaged hashes, a decoy for the difference after a hash made with cheaper (older) parameters. So timing
+// tells neither whether a username exists, nor its state, nor the age of its hash. (A wrong password
+// during a passwd --keep-old-for window costs two checks; a hash costlier than the current setting
+// costs what it costs until its user next logs in.)
 class Authenticator {
 public:
     // Opens the store at `store_path`; throws Error(store) if it cannot be used.
@@ -55,9 +68,13 @@ public:
 
     // Checks `password` (as typed; normalised here like at creation) for the API user `username` (its
     // address in any case, or its 12-hex id). On success the last-used time is recorded (at most once a
-    // minute per user) and a hash weaker than the store's current parameters is upgraded. Throws
+    // minute per user) and a hash made with other parameters than the store's current ones is rehashed. Throws
     // Error(store) only when the store itself fails.
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+    // The most calls that were hashing at once so far (at most AuthenticatorOptions::max_concurrent_hashes):
+    // for monitoring.
+    std::size_t peak_concurrent_hashes() const;
 
 private:
     class Impl;

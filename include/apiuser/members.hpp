@@ -29,10 +29,15 @@ struct NewMember {
     std::string login;
     std::string email;  // may be empty
     bool can_manage_account = false;
+    // Add a login that this system does not know (yet): a member added ahead of time. Otherwise a
+    // login the password database (files, LDAP, SSSD, ...) does not know is refused as a likely
+    // typo.
+    bool allow_unknown_login = false;
 };
 
-// Adds `member` to the account (owner or admin only, audited). Throws Error(invalid_state) if the login
-// is already a member, Error(invalid_input) for a malformed login or email.
+// Adds `member` to the account (owner or admin only, audited). Throws Error(invalid_state) if the
+// login is already a member, Error(invalid_input) for a malformed login or email, or a login this
+// system does not know unless `allow_unknown_login`.
 Member add_member(Session& session, const NewMember& member);
 
 struct PermissionChange {
@@ -55,7 +60,8 @@ std::vector<Member> list_members(Session& session);
 // fail before asking a person for input they would not need.
 void check_may_manage_account(Session& session, std::string_view what);
 
-// Checks `login` for the POSIX portable user name syntax; throws Error(invalid_input) naming the problem.
+// Checks `login` for the POSIX portable user name syntax, with the '@' of SSSD and Active Directory
+// names (dave@corp.example) and a trailing '$'; throws Error(invalid_input) naming the problem.
 void validate_login(std::string_view login);
 
 // Checks `email` for a plausible address (one @, no spaces or control characters, at most 254

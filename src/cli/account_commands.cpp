@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <apiuser/account.hpp>
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/errors.hpp>
 
 #include "context.hpp"
@@ -14,8 +15,22 @@ struct AccountOptions {
     std::string company;
     bool company_given = false;
     std::string argon2;
+    bool force = false;
     bool json = false;
 };
+
+// Every attempt to authenticate, also by an unknown name, costs what the setting costs: say so when that is
+// more than an API server should pay.
+void warn_if_costly(Console& console, const Argon2Params& params) {
+    if (above_recommended(params)) {
+        console.warning(fmt::format("Argon2 parameters {} cost {:.1f} times the recommended {}, and {} MiB, per "
+                                    "attempt to authenticate, also by an unknown name",
+                                    to_string(params),
+                                    static_cast<double>(argon2_work(params)) /
+                                        static_cast<double>(argon2_work(recommended_argon2_params)),
+                                    to_string(recommended_argon2_params), params.memory_kib / 1024));
+    }
+}
 
 void print(Context& context, const AccountSettings& account, bool json) {
     if (json) {
@@ -36,6 +51,7 @@ void run_set(Context& context, const AccountOptions& options) {
     }
     if (!options.argon2.empty()) {
         changes.argon2 = parse_argon2_params(options.argon2);
+        require_argon2_within_budget(*changes.argon2, options.force);
     }
     if (!changes.company && !changes.argon2) {
         throw Error(ErrorKind::invalid_input, "account set needs --company or --argon2",
@@ -44,6 +60,7 @@ void run_set(Context& context, const AccountOptions& options) {
     const auto account = update_account(context.session(), changes);
     if (changes.argon2) {
         warn_if_weak(context.console(), account.argon2);
+        warn_if_costly(context.console(), account.argon2);
     }
     print(context, account, options.json);
 }
@@ -70,6 +87,9 @@ void add_account_commands(Commands& commands) {
     set->add_option("--argon2", set_options->argon2,
                     "Argon2id cost for new hashes; older hashes are upgraded at their next successful verify")
         ->type_name("m=KiB,t=N,p=N");
+    set->add_flag("--force", set_options->force,
+                  "Accept --argon2 above the budget (256 MiB; memory x iterations 1 GiB): every attempt, even "
+                  "by an unknown name, costs that");
     set->add_flag("--json", set_options->json, "Print the new settings as JSON");
     commands.on_change(set, [&context, set_options] { run_set(context, *set_options); });
 }

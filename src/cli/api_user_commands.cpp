@@ -38,8 +38,8 @@ void print_create_dry_run(Console& console, const ApiUser& user, const CreateOpt
         return;
     }
     console.result("Would create an API user (its username is generated when it is really created)");
-    console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
-    console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
+    console.result(fmt::format("  Description: {}", user.description));
+    console.result(SafeText{"  Status:      "}.append(console.status(to_string(user.status))));
     console.result("Dry run: nothing was written.");
 }
 
@@ -51,8 +51,11 @@ void run_create(Context& context, const CreateOptions& options) {
         // Fail before asking a person for a password that could not be used.
         check_may_manage_account(session, "create API users");
     }
+    const PasswordPrompt prompt{
+        SafeText{"Password: "}, /*confirm=*/true,
+        [&session](const Secret& typed) { check_new_password(session, typed); }};
     NewApiUser request{options.description, options.disabled,
-                       read_password(options.password, true, /*allow_generate=*/true)};
+                       read_password(options.password, prompt, /*allow_generate=*/true)};
     const auto created = create_api_user(session, request, options.dry_run);
     const auto& user = created.user;
     if (created.description_in_use) {
@@ -73,13 +76,13 @@ void run_create(Context& context, const CreateOptions& options) {
     if (options.quiet) {
         console.result(user.username);
         if (password != nullptr) {
-            console.result(password->view());
+            console.secret_result("", *password);
         }
         return;
     }
     console.result(fmt::format("Created API user {}", user.username));
-    console.result(fmt::format("  Description: {}", terminal_safe(user.description)));
-    console.result(fmt::format("  Status:      {}", console.status(to_string(user.status))));
+    console.result(fmt::format("  Description: {}", user.description));
+    console.result(SafeText{"  Status:      "}.append(console.status(to_string(user.status))));
     if (password != nullptr) {
         print_generated_password(console, *password);
     }
@@ -104,17 +107,19 @@ void run_list(Context& context, const ListOptions& options) {
         writer.finish();
         return;
     }
-    Table table{console,
-                {{"USERNAME", {}},
-                 {"STATUS", [&console](std::string_view s) {
-                      const auto end = s.find(' ');
-                      return console.status(s.substr(0, end)) + std::string{end == s.npos ? "" : s.substr(end)};
-                  }},
-                 {"DESCRIPTION", {}},
-                 {"CREATED", {}},
-                 {"LAST USED", {}}}};
+    Table table{
+        console,
+        {{"USERNAME", {}},
+         {"STATUS",
+          [&console](std::string_view s) {
+              const auto end = s.find(' ');
+              return console.status(s.substr(0, end)).append(end == s.npos ? "" : s.substr(end));
+          }},
+         {"DESCRIPTION", {}},
+         {"CREATED", {}},
+         {"LAST USED", {}}}};
     list_api_users(context.session(), filter, [&](const ApiUser& user) {
-        table.add({terminal_safe(user.username), std::string{to_string(user.status)}, terminal_safe(user.description),
+        table.add({user.username, std::string{to_string(user.status)}, user.description,
                    format_timestamp(user.created_at), format_optional_time(user.last_used_at)});
     });
     table.finish();
@@ -158,8 +163,10 @@ void print_status_changes(Console& console, const std::vector<StatusChange>& cha
     }
     for (const auto& change : changes) {
         const auto status = to_string(change.user.status);
-        console.result(fmt::format("{}  {}{}", change.user.username, console.status(status),
-                                   change.changed ? "" : " (already)"));
+        console.result(SafeText{change.user.username}
+                           .append("  ")
+                           .append(console.status(status))
+                           .append(change.changed ? "" : " (already)"));
     }
 }
 
@@ -175,15 +182,22 @@ void run_revoke(Context& context, const StatusOptions& options) {
             throw Error(ErrorKind::invalid_input, "revoking is permanent and there is no terminal to confirm it",
                         "add --yes to revoke without asking");
         }
-        // Fail on a missing permission or an unknown name before asking, and name the users in the question.
+        // Fail on a missing permission or an unknown name before asking, and name the users in the
+        // question: only those it would revoke, and no question when they all are revoked already.
         check_may_manage_account(session, "revoke API users");
-        std::string list;
+        SafeText question{"Revoke for good? It cannot be undone:"};
+        question.separator('\n');
+        bool any = false;
         for (const auto& name : options.usernames) {
             const auto user = describe_api_user(session, name);
-            list += fmt::format("  {}  {}\n", user.username, terminal_safe(user.description));
+            if (user.status != ApiUserStatus::revoked) {
+                question.append(fmt::format("  {}  {}", user.username, user.description))
+                    .separator('\n');
+                any = true;
+            }
         }
-        const auto question = fmt::format("Revoke for good? It cannot be undone:\n{}Type 'yes' to revoke: ", list);
-        if (!confirm(question)) {
+        question.append("Type 'yes' to revoke: ");
+        if (any && !confirm(question)) {
             throw Error(ErrorKind::invalid_input, "revoke not confirmed; nothing was changed",
                         "answer 'yes', or pass --yes");
         }
@@ -192,7 +206,7 @@ void run_revoke(Context& context, const StatusOptions& options) {
 }
 
 void add_username_arguments(CLI::App* command, StatusOptions& options) {
-    command->add_option("USERNAME", options.usernames, "API usernames (the email address, any case) or 12-hex ids")
+    command->add_option("USERNAME", options.usernames, "API usernames (any case), their local parts, or their 12-hex ids")
         ->required();
     command->add_flag("--json", options.json, "Print the resulting API users as a JSON array");
 }
@@ -206,8 +220,10 @@ void add_api_user_commands(Commands& commands) {
     auto create_options = std::make_shared<CreateOptions>();
     auto* create = commands.add(app, "create", "Create an API user with a generated username", group,
                                 "apiuser create --description \"Magento Production\" --generate-password");
-    create->add_option("--description", create_options->description,
-                       "What the API user is for, e.g. \"Magento Production\" (at most 255 characters)")
+    commands
+        .allow_empty(create->add_option("--description", create_options->description,
+                                        "What the API user is for, e.g. \"Magento Production\" (at most 255 "
+                                        "characters)"))
         ->type_name("TEXT");
     create->add_flag("--disabled", create_options->disabled, "Create it disabled (it cannot authenticate yet)");
     add_password_options(*create, create_options->password, true);
@@ -232,9 +248,10 @@ void add_api_user_commands(Commands& commands) {
     auto describe_options = std::make_shared<DescribeOptions>();
     auto* describe = commands.add(app, "describe", "Show every field of an API user, or change its description", group,
                                   "apiuser describe apiuser-3f9a1c2b7d4e@apiconnector.com --description \"Dynamics CRM\"");
-    describe->add_option("USERNAME", describe_options->username, "API username (any case) or 12-hex id")->required();
-    describe
-        ->add_option("--description", describe_options->description, "Set the description (\"\" clears it)")
+    describe->add_option("USERNAME", describe_options->username, username_help)->required();
+    commands
+        .allow_empty(describe->add_option("--description", describe_options->description,
+                                          "Set the description (\"\" clears it)"))
         ->type_name("TEXT")
         ->each([describe_options](const std::string&) { describe_options->set_description = true; });
     describe->add_flag("--json", describe_options->json, "Print the API user as JSON");

@@ -308,8 +308,7 @@ private:
                 })) {
                 return;
             }
-            offer(starts_with_ignoring_case(user.username, prefix) ? user.username : user.id,
-                  terminal_safe(user.description));
+            offer(starts_with_ignoring_case(user.username, prefix) ? user.username : user.id, user.description);
         });
     }
 
@@ -370,8 +369,12 @@ void add_complete_command(Commands& commands) {
             candidates.clear();
         }
         for (const auto& candidate : candidates) {
-            console.result(candidate.description.empty() ? candidate.value
-                                                         : candidate.value + '\t' + candidate.description);
+            // The value and its description, each escaped, around the tab that the scripts split on.
+            SafeText line{candidate.value};
+            if (!candidate.description.empty()) {
+                line.separator('\t').append(candidate.description);
+            }
+            console.result(line);
         }
     });
 }

@@ -2,10 +2,12 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -65,7 +67,9 @@ std::string terminal_safe(std::string_view text) {
             ++p;
             continue;
         }
-        if (must_escape(c)) {
+        if (c == '\\') {
+            safe += "\\\\";
+        } else if (must_escape(c)) {
             if (c < 0x80) {
                 fmt::format_to(std::back_inserter(safe), "\\x{:02x}", c);
             } else {
@@ -84,7 +88,37 @@ std::size_t display_width(std::string_view text) {
     return width < 0 ? text.size() : static_cast<std::size_t>(width);
 }
 
-Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour)
+SafeText& SafeText::append(std::string_view text) {
+    text_ += terminal_safe(text);
+    return *this;
+}
+
+SafeText& SafeText::append(const SafeText& text) {
+    text_ += text.text_;
+    return *this;
+}
+
+SafeText& SafeText::spaces(std::size_t count) {
+    text_.append(count, ' ');
+    return *this;
+}
+
+SafeText& SafeText::separator(char c) {
+    if (c != '\n' && c != '\t') {
+        throw std::logic_error("SafeText::separator: only a line break or a tab");
+    }
+    text_ += c;
+    return *this;
+}
+
+void SafeText::trim_end() {
+    while (!text_.empty() && text_.back() == ' ') {
+        text_.pop_back();
+    }
+}
+
+Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal,
+                 bool colour)
     : out_(out),
       err_(err),
       out_is_terminal_(out_is_terminal),
@@ -92,13 +126,45 @@ Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, boo
       colour_(colour),
       out_is_stdout_(&out == &std::cout) {}
 
-void Console::result(std::string_view text) {
+void Console::emit(std::string_view line) {
     if (holding_) {
-        held_.append(text);
+        held_.append(line);
         held_.push_back('\n');
         return;
     }
-    out_ << text << '\n';
+    out_ << line << '\n';
+}
+
+void Console::result(std::string_view text) { emit(terminal_safe(text)); }
+
+void Console::result(const SafeText& text) { emit(text.str()); }
+
+void Console::secret_result(std::string_view label, const Secret& password) {
+    const auto bytes = password.view();
+    if (!std::all_of(bytes.begin(), bytes.end(), [](char c) { return c >= 0x21 && c <= 0x7e; })) {
+        throw std::logic_error(
+            "Console::secret_result: a generated password must be printable ASCII");
+    }
+    const auto safe_label = terminal_safe(label);
+    Secret line;
+    line.reserve(safe_label.size() + bytes.size());
+    line.append(safe_label);
+    line.append(bytes);
+    emit(line.view());
+}
+
+std::string Console::dump(const Json& document, bool for_terminal) const {
+    return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
+}
+
+Json Console::with_warnings(const Json& document) {
+    if (warnings_.empty() || !document.is_object()) {
+        return document;
+    }
+    auto extended = document;
+    extended["warnings"] = std::move(warnings_);
+    warnings_.clear();
+    return extended;
 }
 
 void Console::hold_results() {
@@ -138,16 +204,12 @@ void Console::release_results() {
     }
 }
 
-std::string Console::dump(const Json& document, bool for_terminal) const {
-    return document.dump(-1, ' ', for_terminal, Json::error_handler_t::replace);
-}
-
 void Console::json(const Json& document, const Secret* password) {
     if (password == nullptr) {
-        result(dump(document, out_is_terminal_));
+        emit(dump(with_warnings(document), out_is_terminal_));
         return;
     }
-    auto text = dump(document, out_is_terminal_);
+    auto text = dump(with_warnings(document), out_is_terminal_);
     text.pop_back();  // the object's closing brace
     Secret line;
     line.reserve(text.size() + password->size() * 6 + 16);
@@ -170,41 +232,54 @@ void Console::json(const Json& document, const Secret* password) {
         }
     }
     line.append("\"}");
-    result(line.view());
+    emit(line.view());
 }
 
-void Console::secret_result(std::string_view label, const Secret& secret) {
-    Secret line;
-    line.reserve(label.size() + secret.size());
-    line.append(label);
-    line.append(secret.view());
-    result(line.view());
-}
+void Console::json_error(const Json& document) { err_ << dump(with_warnings(document), err_is_terminal_) << '\n'; }
 
-void Console::json_error(const Json& document) { err_ << dump(document, err_is_terminal_) << '\n'; }
+void Console::flush_warnings() {
+    for (const auto& message : warnings_) {
+        err_ << dump(Json{{"warning", message}}, err_is_terminal_) << '\n';
+    }
+    warnings_.clear();
+}
 
 void Console::detail(std::string_view text) { err_ << "  - " << terminal_safe(text) << '\n'; }
 
-void Console::diagnostic(std::string_view label, int colour, std::string_view message) {
-    const std::string prefix = colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
-    err_ << "apiuser: " << prefix << ": " << terminal_safe(message) << '\n';
+void Console::diagnostic(std::string_view label, int colour, const SafeText& message) {
+    const std::string prefix =
+        colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
+    err_ << "apiuser: " << prefix << ": " << message.str() << '\n';
 }
 
-void Console::warning(std::string_view message) { diagnostic("warning", yellow, message); }
+void Console::warning(std::string_view message) {
+    if (json_) {
+        warnings_.emplace_back(message);
+        return;
+    }
+    diagnostic("warning", yellow, SafeText{message});
+}
 
-void Console::note(std::string_view message) { diagnostic("note", cyan, message); }
+void Console::note(std::string_view message) {
+    diagnostic("note", cyan, SafeText{message});
+}
 
 void Console::error(std::string_view message, std::string_view hint) {
-    const auto text = shortened(terminal_safe(message));
-    diagnostic("error", red, hint.empty() ? text : fmt::format("{}; {}", text, hint));
+    SafeText text;
+    text.text_ = shortened(terminal_safe(message));  // cut after escaping, between whole escapes
+    if (!hint.empty()) {
+        text.append("; ").append(hint);
+    }
+    diagnostic("error", red, text);
 }
 
-std::string Console::status(std::string_view status) const {
-    if (!colour_ || !out_is_terminal_) {
-        return std::string{status};
+SafeText Console::status(std::string_view status) const {
+    SafeText text{status};
+    if (colour_ && out_is_terminal_) {
+        const int colour = status == "enabled" ? green : status == "disabled" ? yellow : red;
+        text.text_ = coloured(text.text_, colour);
     }
-    const int colour = status == "enabled" ? green : status == "disabled" ? yellow : red;
-    return coloured(status, colour);
+    return text;
 }
 
 }  // namespace apiuser::cli

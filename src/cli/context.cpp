@@ -1,11 +1,16 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
@@ -18,7 +23,12 @@ std::filesystem::path Context::store_path() const {
     if (!options_.store.empty()) {
         return options_.store;
     }
-    return default_store_path(std::getenv("APIUSER_STORE"), std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
+    const char* store = std::getenv("APIUSER_STORE");
+    if (store != nullptr && *store == '\0') {
+        throw Error(ErrorKind::invalid_input, "APIUSER_STORE is set but empty",
+                    "set it to the store's path, or unset it to use the default store");
+    }
+    return default_store_path(store, std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
 }
 
 StoreOptions Context::store_options() const {
@@ -38,24 +48,72 @@ StoreOptions Context::store_options() const {
     return options;
 }
 
+namespace {
+
+// True when this process runs in the first user namespace of the system, where uid 0 and
+// capabilities are real. Any other namespace maps only part of the uids, and `unshare -r` makes
+// anyone root there.
+bool in_initial_user_namespace() {
+    std::ifstream map{"/proc/self/uid_map"};
+    std::string rest;
+    unsigned long long inside = 1;
+    unsigned long long outside = 1;
+    unsigned long long count = 0;
+    return static_cast<bool>(map >> inside >> outside >> count) && inside == 0 && outside == 0 &&
+           count == 4294967295ULL && !(map >> rest);
+}
+
+// True when the effective capabilities of this process include CAP_SETUID.
+bool holds_cap_setuid() {
+    std::ifstream status{"/proc/self/status"};
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("CapEff:")) {
+            const auto mask = std::strtoull(line.c_str() + 7, nullptr, 16);
+            return (mask & (1ULL << CAP_SETUID)) != 0;
+        }
+    }
+    return false;
+}
+
+// Acting as another member is for those who could become any user anyway: root, or a holder of
+// CAP_SETUID, in the initial user namespace.
+bool may_act_as_anyone() {
+    return in_initial_user_namespace() && (::geteuid() == 0 || holds_cap_setuid());
+}
+
+}  // namespace
+
+std::optional<std::string> login_of(uid_t uid) {
+    std::vector<char> buffer(16384);
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+        return std::nullopt;
+    }
+    return std::string{found->pw_name};
+}
+
 std::string Context::actor() const {
     const uid_t uid = ::geteuid();
-    if (!options_.as.empty()) {
-        if (uid != 0) {
-            throw Error(ErrorKind::permission_denied, "permission denied: only root may act as another member with --as",
+    const auto own = login_of(uid);
+    if (!options_.as.empty() && options_.as != own) {
+        if (!may_act_as_anyone()) {
+            throw Error(ErrorKind::permission_denied,
+                        "permission denied: only root may act as another member with --as (root of "
+                        "the system, "
+                        "not of a user namespace, or a process with CAP_SETUID)",
                         "run the command without --as");
         }
         validate_login(options_.as);
         return options_.as;
     }
-    std::vector<char> buffer(16384);
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-        throw Error(ErrorKind::store, fmt::format("cannot tell who you are: uid {} has no login name", uid),
+    if (!own) {
+        throw Error(ErrorKind::store,
+                    fmt::format("cannot tell who you are: uid {} has no login name", uid),
                     "run apiuser as a user with an entry in the password database");
     }
-    return found->pw_name;
+    return *own;
 }
 
 Session& Context::session() {
@@ -112,6 +170,37 @@ CLI::App* Commands::add(CLI::App& parent, const std::string& name, const std::st
     command->footer("Example:\n  " + example);
     return command;
 }
+
+CLI::Option* Commands::allow_empty(CLI::Option* option) {
+    may_be_empty_.insert(option);
+    return option;
+}
+
+namespace {
+
+void reject_empty_values(CLI::App& command, const std::set<const CLI::Option*>& may_be_empty) {
+    static const CLI::Validator non_empty{
+        [](const std::string& value) { return value.empty() ? std::string{"must not be empty"} : std::string{}; },
+        "", "non-empty"};
+    for (auto* option : command.get_options()) {
+        if (option->nonpositional() && option->get_type_size_max() > 0 && !may_be_empty.contains(option)) {
+            option->check(non_empty);
+        }
+    }
+    for (auto* subcommand : command.get_subcommands([](CLI::App*) { return true; })) {
+        reject_empty_values(*subcommand, may_be_empty);
+    }
+}
+
+}  // namespace
+
+bool Commands::allows_empty(std::string_view name) const {
+    return name.starts_with("--") && std::any_of(may_be_empty_.begin(), may_be_empty_.end(), [&](const CLI::Option* o) {
+               return o->check_lname(std::string{name.substr(2)});
+           });
+}
+
+void Commands::reject_empty_values() { cli::reject_empty_values(app_, may_be_empty_); }
 
 void Commands::on_run(CLI::App* command, Action action) {
     command->callback([this, command, action = std::move(action)] {

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <sys/types.h>
 
 #include <apiuser/clock.hpp>
 #include <apiuser/random.hpp>
@@ -30,13 +32,15 @@ public:
 
     Console& console() { return console_; }
 
-    // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...
+    // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...; an
+    // APIUSER_STORE set but empty is an error rather than the default store.
     std::filesystem::path store_path() const;
 
     // The busy timeout from $APIUSER_BUSY_TIMEOUT_MS, else the default.
     StoreOptions store_options() const;
 
-    // The acting member: --as LOGIN for root, else the login of the effective uid.
+    // The acting member: --as LOGIN for root of the system (or CAP_SETUID), else the login of the
+    // effective uid, which --as may also name.
     std::string actor() const;
 
     // Opens the store and starts the session on first use.
@@ -65,6 +69,12 @@ private:
     bool holding_changes_ = false;
 };
 
+// The login name of `uid` in the password database, or nullopt when it has none.
+std::optional<std::string> login_of(uid_t uid);
+
+// The help of a USERNAME argument: every way of naming an API user that the library accepts.
+inline constexpr const char* username_help = "API username (any case), its local part, or its 12-hex id";
+
 using Action = std::function<void()>;
 
 // Builds the command tree: each command file adds its commands through this.
@@ -90,10 +100,23 @@ public:
     // The action of the command given, once parsing is done; empty if none.
     Action& selected() { return selected_; }
 
+    // Lets `option` take an empty value, to which it gives a meaning its help states ("" clears the
+    // description); returns `option`.
+    CLI::Option* allow_empty(CLI::Option* option);
+
+    // Makes every option that takes a value, of every command, refuse an empty one as a usage error, but
+    // those given to allow_empty(): an empty value given on purpose would otherwise read as the option left
+    // out (`--as ""` as root, `--keep-old-for ""` as no overlap). Call once every command is added.
+    void reject_empty_values();
+
+    // Whether the option `name` ("--description") is one that allow_empty() was given.
+    bool allows_empty(std::string_view name) const;
+
 private:
     CLI::App& app_;
     Context& context_;
     Action selected_;
+    std::set<const CLI::Option*> may_be_empty_;
 };
 
 void add_init_command(Commands& commands);

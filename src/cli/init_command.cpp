@@ -37,8 +37,7 @@ void run_init(Context& context, const InitOptions& options) {
             console.json(document);
         } else {
             console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}",
-                                       terminal_safe(path.string()), terminal_safe(account.company), account.domain,
-                                       terminal_safe(account.owner)));
+                                       path.string(), account.company, account.domain, account.owner));
         }
         context.publish();
     });

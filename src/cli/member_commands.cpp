@@ -18,6 +18,7 @@ struct MemberOptions {
     std::string email;
     bool manage_account = false;
     bool no_manage_account = false;
+    bool allow_unknown_login = false;
     bool json = false;
 };
 
@@ -26,12 +27,14 @@ std::string role(const Member& member) {
 }
 
 void run_add(Context& context, const MemberOptions& options) {
-    const auto member = add_member(context.session(), {options.login, options.email, options.manage_account});
+    const auto member = add_member(
+        context.session(),
+        {options.login, options.email, options.manage_account, options.allow_unknown_login});
     if (options.json) {
         context.console().json(to_json(member));
         return;
     }
-    context.console().result(fmt::format("Added {} as {}", terminal_safe(member.login), role(member)));
+    context.console().result(fmt::format("Added {} as {}", member.login, role(member)));
 }
 
 void run_set(Context& context, const MemberOptions& options) {
@@ -46,13 +49,13 @@ void run_set(Context& context, const MemberOptions& options) {
         context.console().json(document);
         return;
     }
-    context.console().result(fmt::format("{} is {}{}", terminal_safe(change.member.login), role(change.member),
+    context.console().result(fmt::format("{} is {}{}", change.member.login, role(change.member),
                                          change.changed ? "" : " (unchanged)"));
 }
 
 void run_remove(Context& context, const MemberOptions& options) {
     remove_member(context.session(), options.login);
-    context.console().result(fmt::format("Removed {}", terminal_safe(options.login)));
+    context.console().result(fmt::format("Removed {}", options.login));
 }
 
 void run_list(Context& context, const MemberOptions& options) {
@@ -68,8 +71,8 @@ void run_list(Context& context, const MemberOptions& options) {
     }
     Table table{console, {{"LOGIN", {}}, {"ROLE", {}}, {"EMAIL", {}}, {"ADDED", {}}}};
     for (const auto& member : members) {
-        table.add({terminal_safe(member.login), role(member), terminal_safe(member.email),
-                   fmt::format("{} by {}", format_timestamp(member.added_at), terminal_safe(member.added_by))});
+        table.add({member.login, role(member), member.email,
+                   fmt::format("{} by {}", format_timestamp(member.added_at), member.added_by)});
     }
     table.finish();
 }
@@ -94,6 +97,9 @@ void add_member_commands(Commands& commands) {
         ->type_name("EMAIL");
     add->add_flag("--manage-account", add_options->manage_account,
                   "Grant Can manage account: create and change API users and members");
+    add->add_flag(
+        "--allow-unknown-login", add_options->allow_unknown_login,
+        "Add LOGIN although this system has no such login yet (to add a member ahead of time)");
     add->add_flag("--json", add_options->json, "Print the new member as JSON");
     commands.on_change(add, [&context, add_options] { run_add(context, *add_options); });
 

@@ -32,11 +32,17 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         }
     }
     auto& session = context.session();
+    PasswordPrompt prompt{SafeText{}, /*confirm=*/true, [&session, &options](const Secret& typed) {
+                              check_new_password(session, typed, options.username);
+                          }};
     if (will_prompt(options.password)) {
-        // Fail before asking a person for a password that could not be used.
+        // Fail before asking a person for a password that could not be used, and say whose it will
+        // be.
         check_may_manage_account(session, "change API users' passwords");
+        prompt.question = SafeText{fmt::format(
+            "New password for {}: ", describe_api_user(session, options.username).username)};
     }
-    change.password = read_password(options.password, /*confirm=*/true, /*allow_generate=*/true);
+    change.password = read_password(options.password, prompt, /*allow_generate=*/true);
     const auto changed = change_password(session, options.username, change, options.dry_run);
     const auto* password = changed.generated_password && !options.dry_run ? &*changed.generated_password : nullptr;
     if (options.json) {
@@ -45,7 +51,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     }
     if (options.quiet) {
         if (password != nullptr) {
-            console.result(password->view());
+            console.secret_result("", *password);
         } else if (options.dry_run) {
             console.note("dry run: the password would be changed; nothing was written");
         }
@@ -72,7 +78,7 @@ void add_passwd_command(Commands& commands) {
     auto* passwd = commands.add(commands.app(), "passwd", "Give an API user a new password, optionally keeping the old one a while",
                                 "API users",
                                 "apiuser passwd apiuser-3f9a1c2b7d4e@apiconnector.com --generate-password --keep-old-for 24h");
-    passwd->add_option("USERNAME", options->username, "API username (any case) or 12-hex id")->required();
+    passwd->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*passwd, options->password, true);
     passwd->add_option("--keep-old-for", options->keep_old_for,
                        "Keep the old password working for DURATION (s, m, h or d; at most 30d) so the integration "

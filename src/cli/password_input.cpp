@@ -62,6 +62,11 @@ Secret read_all(int fd, std::string_view source) {
     if (data.size() > max_password_input_bytes) {
         reject_overlong_password();
     }
+    if (data.view().find_first_of("\r\n") != std::string_view::npos) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format("the password on {} has more than one line", source),
+                    "give the password alone, followed by at most one newline");
+    }
     return data;
 }
 
@@ -88,7 +93,7 @@ Secret read_file(const std::string& path) {
     }
 }
 
-Secret prompt(std::string_view text) {
+Secret prompt(const SafeText& text) {
     auto password = prompt_secret(text, max_password_input_bytes);
     if (!password) {
         reject_overlong_password();
@@ -96,15 +101,22 @@ Secret prompt(std::string_view text) {
     return std::move(*password);
 }
 
+// --password-stdin on a terminal would read the password as typed, echoed and without a prompt,
+// until Ctrl-D: it means the person is there to be asked, so ask them as without the option.
+bool stdin_is_piped(const PasswordOptions& options) {
+    return options.from_stdin && !is_terminal(STDIN_FILENO);
+}
+
 }  // namespace
 
 bool will_prompt(const PasswordOptions& options) {
-    return !options.generate && !options.from_stdin && !options.file_given;
+    return !options.generate && !options.file_given && !stdin_is_piped(options);
 }
 
 void add_password_options(CLI::App& command, PasswordOptions& options, bool allow_generate) {
     auto* from_stdin = command.add_flag("--password-stdin", options.from_stdin,
-                                        "Read the password from standard input (one trailing newline is removed)");
+                                        "Read the password from standard input (one trailing newline is removed); "
+                                        "on a terminal, ask with echo off");
     auto* file = command.add_option("--password-file", options.file,
                                     "Read the password from the file PATH (or /dev/fd/N); one trailing newline "
                                     "is removed")
@@ -118,13 +130,15 @@ void add_password_options(CLI::App& command, PasswordOptions& options, bool allo
     }
 }
 
-std::optional<Secret> read_password(const PasswordOptions& options, bool confirm, bool allow_generate) {
-    // A process holding a password must not be dumped or attached to by other processes of this user.
+std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& question,
+                                    bool allow_generate) {
+    // A process holding a password must not be dumped or attached to by other processes of this
+    // user.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (options.generate) {
         return std::nullopt;
     }
-    if (options.from_stdin) {
+    if (stdin_is_piped(options)) {
         return read_all(STDIN_FILENO, "standard input");
     }
     if (options.file_given) {
@@ -138,9 +152,12 @@ std::optional<Secret> read_password(const PasswordOptions& options, bool confirm
                     allow_generate ? "use --password-stdin, --password-file PATH or --generate-password"
                                    : "use --password-stdin or --password-file PATH");
     }
-    Secret password = prompt("Password: ");
-    if (confirm) {
-        const Secret again = prompt("Confirm password: ");
+    Secret password = prompt(question.question);
+    if (question.check) {
+        question.check(password);
+    }
+    if (question.confirm) {
+        const Secret again = prompt(SafeText{"Confirm password: "});
         if (!(again == password)) {
             throw Error(ErrorKind::invalid_input, "the two passwords do not match", "nothing was changed; try again");
         }

@@ -10,12 +10,16 @@ Json optional_text(const std::string& text) {
     return text.empty() ? Json(nullptr) : Json(text);
 }
 
+void print_field(Console& console, std::string_view label, const SafeText& value) {
+    console.result(SafeText{fmt::format("{:<16}", fmt::format("{}:", label))}.append(value));
+}
+
 void print_field(Console& console, std::string_view label, std::string_view value) {
-    console.result(fmt::format("{:<16}{}", fmt::format("{}:", label), value));
+    print_field(console, label, SafeText{value});
 }
 
 std::string by(std::string_view time, std::string_view actor) {
-    return actor.empty() ? std::string{time} : fmt::format("{} by {}", time, terminal_safe(actor));
+    return actor.empty() ? std::string{time} : fmt::format("{} by {}", time, actor);
 }
 
 }  // namespace
@@ -111,8 +115,8 @@ Json to_json(const AccountSettings& account) {
 }
 
 void print_api_user(Console& console, const ApiUser& user) {
-    print_field(console, "Username", terminal_safe(user.username));
-    print_field(console, "Description", terminal_safe(user.description));
+    print_field(console, "Username", user.username);
+    print_field(console, "Description", user.description);
     print_field(console, "Status", console.status(to_string(user.status)));
     print_field(console, "Created", by(format_timestamp(user.created_at), user.created_by));
     print_field(console, "Updated", by(format_timestamp(user.updated_at), user.updated_by));
@@ -130,9 +134,9 @@ void print_api_user(Console& console, const ApiUser& user) {
 }
 
 void print_account(Console& console, const AccountSettings& account) {
-    print_field(console, "Company", terminal_safe(account.company));
-    print_field(console, "Domain", terminal_safe(account.domain));
-    print_field(console, "Owner", terminal_safe(account.owner));
+    print_field(console, "Company", account.company);
+    print_field(console, "Domain", account.domain);
+    print_field(console, "Owner", account.owner);
     print_field(console, "Created", format_timestamp(account.created_at));
     print_field(console, "Argon2id", to_string(account.argon2));
 }

@@ -20,7 +20,12 @@ void Table::add(std::vector<std::string> cells) {
         print(cells);
         return;
     }
-    held_.push_back(std::move(cells));
+    std::vector<std::string> escaped;
+    escaped.reserve(cells.size());
+    for (const auto& cell : cells) {
+        escaped.push_back(terminal_safe(cell));
+    }
+    held_.push_back({std::move(cells), std::move(escaped)});
     if (held_.size() >= rows_held_for_sizing) {
         size_and_print_held_rows();
     }
@@ -35,9 +40,9 @@ void Table::finish() {
 void Table::size_and_print_held_rows() {
     streaming_ = true;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-        widths_[i] = display_width(columns_[i].heading);
+        widths_[i] = display_width(terminal_safe(columns_[i].heading));
         for (const auto& row : held_) {
-            widths_[i] = std::max(widths_[i], display_width(row[i]));
+            widths_[i] = std::max(widths_[i], display_width(row.escaped[i]));
         }
     }
     std::vector<std::string> headings;
@@ -46,31 +51,25 @@ void Table::size_and_print_held_rows() {
     }
     print(headings, false);
     for (const auto& row : held_) {
-        print(row);
+        print(row.cells);
     }
     held_.clear();
     held_.shrink_to_fit();
 }
 
 void Table::print(const std::vector<std::string>& cells, bool decorate) {
-    std::string line;
+    SafeText line;
     for (std::size_t i = 0; i < cells.size(); ++i) {
         const bool last = i + 1 == cells.size();
-        std::string cell = cells[i];
+        const SafeText plain{cells[i]};
+        line.append(decorate && columns_[i].decorate ? columns_[i].decorate(cells[i]) : plain);
         if (!last) {
-            cell.append(widths_[i] > display_width(cell) ? widths_[i] - display_width(cell) : 0, ' ');
-        }
-        if (decorate && columns_[i].decorate) {
-            cell = columns_[i].decorate(cell);
-        }
-        line += cell;
-        if (!last) {
-            line += column_gap;
+            const auto width = display_width(plain.str());
+            line.spaces(widths_[i] > width ? widths_[i] - width : 0);
+            line.append(column_gap);
         }
     }
-    while (!line.empty() && line.back() == ' ') {
-        line.pop_back();
-    }
+    line.trim_end();
     console_.result(line);
 }
 

@@ -15,15 +15,16 @@ class Table {
 public:
     struct Column {
         std::string heading;
-        // Applied after padding, so that colour codes do not upset the alignment.
-        std::function<std::string(std::string_view)> decorate;
+        // Renders a cell instead of escaping it, to add colour; the padding is measured on the
+        // escaped cell, so that colour codes do not upset the alignment.
+        std::function<SafeText(std::string_view)> decorate;
     };
 
     Table(Console& console, std::vector<Column> columns);
     Table(const Table&) = delete;
     Table& operator=(const Table&) = delete;
 
-    // Adds a row of terminal-safe cells, one per column.
+    // Adds a row of cells, one per column, as they are: the table escapes them.
     void add(std::vector<std::string> cells);
 
     // Prints whatever is held back, headings included. Not called on destruction: a command that fails
@@ -34,10 +35,16 @@ private:
     void size_and_print_held_rows();
     void print(const std::vector<std::string>& cells, bool decorate = true);
 
+    // Each row as given, and its cells escaped, to measure.
+    struct Row {
+        std::vector<std::string> cells;
+        std::vector<std::string> escaped;
+    };
+
     Console& console_;
     std::vector<Column> columns_;
     std::vector<std::size_t> widths_;
-    std::vector<std::vector<std::string>> held_;
+    std::vector<Row> held_;
     bool streaming_ = false;
 };
 

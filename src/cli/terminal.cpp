@@ -154,16 +154,16 @@ bool read_line(int fd, Secret& line, std::size_t max_bytes, bool& overlong) {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
-std::optional<Secret> prompt_secret(std::string_view prompt, std::size_t max_bytes) {
+std::optional<Secret> prompt_secret(const SafeText& prompt, std::size_t max_bytes) {
     TerminalChannel terminal;
     Secret line;
     line.reserve(max_bytes);
     bool complete = false;
     bool overlong = false;
     {
-        current_prompt = prompt;
+        current_prompt = prompt.str();
         EchoOff quiet{terminal.in()};
-        terminal.write(prompt);
+        terminal.write(prompt.str());
         complete = read_line(terminal.in(), line, max_bytes, overlong);
         terminal.write("\n");
     }
@@ -177,20 +177,21 @@ std::optional<Secret> prompt_secret(std::string_view prompt, std::size_t max_byt
     return line;
 }
 
-bool confirm(std::string_view question) {
+bool confirm(const SafeText& question) {
     TerminalChannel terminal;
-    terminal.write(question);
+    terminal.write(question.str());
     Secret answer;
     bool overlong = false;
     if (!read_line(terminal.in(), answer, 16, overlong)) {
         terminal.write("\n");
         return false;
     }
+    // The whole word, as the question asks: a stray "y" must not do what cannot be undone.
     std::string text{answer.view()};
     for (char& c : text) {
         c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    return text == "y" || text == "yes";
+    return text == "yes";
 }
 
 }  // namespace apiuser::cli

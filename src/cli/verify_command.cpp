@@ -34,8 +34,10 @@ std::string audit_actor(const Context& context) {
 }
 
 void run_verify(Context& context, const VerifyOptions& options) {
-    const auto password = read_password(options.password, /*confirm=*/false, /*allow_generate=*/false);
-    Authenticator authenticator{context.store_path(), {context.store_options(), audit_actor(context), nullptr}};
+    const auto password =
+        read_password(options.password, PasswordPrompt{}, /*allow_generate=*/false);
+    Authenticator authenticator{context.store_path(),
+                                {context.store_options(), audit_actor(context), nullptr}};
     const auto result = authenticator.authenticate(options.username, password->view());
     if (result.outcome == AuthenticationOutcome::damaged_credential) {
         throw Error(ErrorKind::store, fmt::format("stored credential for {} is damaged", result.username),
@@ -60,7 +62,7 @@ void add_verify_command(Commands& commands) {
                                 "API users",
                                 "printf '%s\\n' \"$API_PASSWORD\" | apiuser verify --password-stdin "
                                 "apiuser-3f9a1c2b7d4e@apiconnector.com");
-    verify->add_option("USERNAME", options->username, "API username (any case) or 12-hex id")->required();
+    verify->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*verify, options->password, false);
     auto* json = verify->add_flag("--json", options->json, "Print the result as JSON");
     verify->add_flag("--quiet,-q", options->quiet, "Print nothing on success: the exit status says it")->excludes(json);

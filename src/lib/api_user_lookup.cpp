@@ -5,6 +5,7 @@
 
 #include <apiuser/api_users.hpp>
 #include <apiuser/errors.hpp>
+#include <apiuser/suggestion.hpp>
 #include <apiuser/username.hpp>
 
 #include "api_user_lookup.hpp"
@@ -16,23 +17,6 @@ namespace apiuser {
 namespace {
 
 constexpr std::size_t max_suggestions = 3;
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 // Names close to `reference`: ids a typo or two away, or users whose description mentions it.
 std::vector<std::string> suggest(SQLite::Database& db, std::string_view reference, std::string_view domain) {

@@ -150,7 +150,23 @@ ApiUser describe_api_user(Session& session, std::string_view reference) {
     return without_ended_overlap(std::move(user), session.clock.now());
 }
 
-ApiUser set_description(Session& session, std::string_view reference, std::string_view description) {
+void check_new_password(Session& session, const Secret& password, std::string_view reference) {
+    Member actor;
+    AccountSettings account;
+    std::string username;
+    session.store.impl().read([&](SQLite::Database& db) {
+        actor = require_account_manager(
+            db, session, reference.empty() ? "create API users" : "change API users' passwords");
+        account = records::load_account(db);
+        if (!reference.empty()) {
+            username = resolve(db, reference, account.domain).username;
+        }
+    });
+    enforce_password_policy(password.view(), {username, account.company, actor.email});
+}
+
+ApiUser set_description(Session& session, std::string_view reference,
+                        std::string_view description) {
     validate_description(description);
     ApiUser user;
     session.store.impl().write([&](SQLite::Database& db) {

@@ -1,8 +1,15 @@
+#include <algorithm>
+#include <array>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include <apiuser/account.hpp>
+#include <apiuser/api_users.hpp>
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/authenticator.hpp>
 #include <apiuser/password_hash.hpp>
 #include <apiuser/password_policy.hpp>
@@ -11,6 +18,7 @@
 #include <apiuser/username.hpp>
 
 #include "audit.hpp"
+#include "fingerprint.hpp"
 #include "records.hpp"
 #include "store_impl.hpp"
 
@@ -24,8 +32,67 @@ using namespace std::chrono_literals;
 // server does not turn every call into a write.
 constexpr auto last_used_resolution = 60s;
 
-// An unknown username is logged as given, cut to a sane length.
-constexpr std::size_t max_logged_username = 256;
+// True while an old password kept until `deadline` may still be used. `passwd` keeps one for at most
+// max_password_overlap after the rotation (which `updated_at` cannot precede), so a longer deadline was not
+// set by apiuser: a planted row, or a trigger, must not keep a password of its choosing alive.
+bool keeps_old_password(Timestamp deadline, Timestamp updated_at, Timestamp now) {
+    return now < deadline && deadline <= updated_at + max_password_overlap && deadline <= now + max_password_overlap;
+}
+
+// The audit target of an attempt whose name matches no API user. The name itself is never logged: a client
+// that swaps the username and password fields would put the password in the log, which every member reads.
+constexpr std::string_view unknown_target = "unknown";
+
+// Bounds how many calls hash at once, each holding one Argon2 matrix: without it, 64 concurrent attempts
+// would hold 64 of them. Waiting callers are served first come, first served.
+class HashingSlots {
+public:
+    explicit HashingSlots(std::size_t slots) : slots_(std::max<std::size_t>(slots, 1)) {}
+
+    // Holds one slot from construction (waiting for one to be free) to destruction.
+    class Slot {
+    public:
+        explicit Slot(HashingSlots& owner) : owner_(owner) { owner_.acquire(); }
+        ~Slot() { owner_.release(); }
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+
+    private:
+        HashingSlots& owner_;
+    };
+
+    std::size_t peak() const {
+        std::lock_guard lock{mutex_};
+        return peak_;
+    }
+
+private:
+    void acquire() {
+        std::unique_lock lock{mutex_};
+        const std::uint64_t ticket = next_ticket_++;
+        // Every earlier ticket may start when this one may, and a slot is released only after it started:
+        // so the tickets started and not yet released are at most `slots_`, and they are served in order.
+        freed_.wait(lock, [&] { return ticket < released_ + slots_; });
+        peak_ = std::max<std::size_t>(peak_, static_cast<std::size_t>(ticket + 1 - released_));
+    }
+
+    void release() {
+        {
+            std::lock_guard lock{mutex_};
+            ++released_;
+        }
+        freed_.notify_all();
+    }
+
+    const std::size_t slots_;
+    mutable std::mutex mutex_;
+    std::condition_variable freed_;
+    std::uint64_t next_ticket_ = 0;
+    std::uint64_t released_ = 0;
+    std::size_t peak_ = 0;
+};
+
+std::size_t default_hashing_slots() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 }  // namespace
 
@@ -50,12 +117,18 @@ std::string_view to_string(AuthenticationOutcome outcome) {
 class Authenticator::Impl {
 public:
     Impl(const std::filesystem::path& path, AuthenticatorOptions options)
-        : path_(path), options_(std::move(options)), clock_(options_.clock ? *options_.clock : system_clock_) {
+        : path_(path),
+          options_(std::move(options)),
+          clock_(options_.clock ? *options_.clock : system_clock_),
+          slots_(options_.max_concurrent_hashes > 0 ? options_.max_concurrent_hashes : default_hashing_slots()) {
         // Open one connection now, so that an unusable store fails here rather than at the first call.
         idle_.push_back(std::make_unique<Store>(Store::open(path_, options_.store)));
+        random_.fill(fingerprint_key_);
     }
 
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
+
+    std::size_t peak_concurrent_hashes() const { return slots_.peak(); }
 
 private:
     // One pooled connection, returned to the pool when the call ends.
@@ -89,7 +162,13 @@ private:
         idle_.push_back(std::move(store));
     }
 
-    // A decoy hash for the store's current parameters, made once per parameters.
+    void ran_argon2(const Argon2Params& params) const {
+        if (options_.on_hash) {
+            options_.on_hash(params);
+        }
+    }
+
+    // A decoy hash for `params`, made once per parameters.
     std::string decoy_for(const Argon2Params& params) {
         std::lock_guard lock{mutex_};
         auto& decoy = decoys_[to_string(params)];
@@ -107,35 +186,71 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<Store>> idle_;
     std::map<std::string, std::string> decoys_;
+    HashingSlots slots_;
+    // Keys the fingerprints of unknown names in the audit log; it never leaves this object's memory, so a
+    // fingerprint cannot be checked against a guessed password.
+    std::array<std::uint8_t, 32> fingerprint_key_{};
 };
 
 AuthenticationResult Authenticator::Impl::authenticate(std::string_view username, std::string_view password) {
-    const Secret normalized = normalize_password(password);
+    // No password that long can have been set: it is refused before it is copied, normalised or hashed (a
+    // 100 MiB one would cost 200 MiB and Argon2's pass over all of it), and being too long is no secret.
+    const bool oversized = password.size() > max_password_input_bytes;
+    const Secret normalized = oversized ? Secret{} : normalize_password(password);
     const auto now = clock_.now();
     Connection connection{*this};
     Store& store = *connection;
 
     AccountSettings account;
     std::optional<records::Credential> credential;
+    std::optional<Timestamp> updated_at;  // no earlier than the rotation that set a kept password
     store.impl().read([&](SQLite::Database& db) {
         account = records::load_account(db);
         if (const auto id = parse_api_user_reference(username, account.domain)) {
             credential = records::find_credential(db, *id);
+            if (credential && credential->previous_password_expires_at) {
+                SQLite::Statement query{db, "SELECT updated_at FROM api_users WHERE id = ?"};
+                query.bind(1, *id);
+                if (query.executeStep()) {
+                    updated_at = parse_timestamp(query.getColumn(0).getString());
+                }
+            }
         }
     });
+
+    // Every attempt does at least the hashing work of one check with the store's current parameters, whatever
+    // the name, its state or the age of its hash: the unknown, revoked and damaged check a decoy; a cheaper
+    // (older) hash is topped up with a decoy for the difference. So timing tells nothing but the attempt.
+    const std::uint64_t due_work = oversized ? 0 : argon2_work(account.argon2);
+    std::uint64_t done_work = 0;
+    std::optional<HashingSlots::Slot> slot;
+    if (!oversized) {
+        slot.emplace(slots_);
+    }
+    const auto check = [&](std::string_view phc) {
+        const auto parsed = parse_phc_hash(phc);
+        if (!parsed) {
+            return HashMatch::damaged;
+        }
+        if (oversized) {
+            return HashMatch::mismatch;
+        }
+        ran_argon2(parsed->params);
+        done_work += argon2_work(parsed->params);
+        return check_password_hash(normalized, phc);
+    };
 
     AuthenticationResult result;
     bool matched_previous = false;
     if (!credential || credential->status == ApiUserStatus::revoked) {
-        // Cost exactly what a wrong password costs, so that timing does not reveal which names exist.
-        check_password_hash(normalized, decoy_for(account.argon2));
         result.outcome = credential ? AuthenticationOutcome::revoked : AuthenticationOutcome::unknown_user;
     } else {
-        auto match = check_password_hash(normalized, credential->password_hash);
+        auto match = check(credential->password_hash);
         const bool overlap_open = !credential->previous_password_hash.empty() &&
-                                  credential->previous_password_expires_at && now < *credential->previous_password_expires_at;
+                                  credential->previous_password_expires_at && updated_at &&
+                                  keeps_old_password(*credential->previous_password_expires_at, *updated_at, now);
         if (match == HashMatch::mismatch && overlap_open) {
-            match = check_password_hash(normalized, credential->previous_password_hash);
+            match = check(credential->previous_password_hash);
             matched_previous = match == HashMatch::match;
         }
         if (match == HashMatch::damaged) {
@@ -150,14 +265,22 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         result.username = credential->username;
     }
 
+    // A hash made with other parameters than the store's (older, or costlier after they were lowered, or
+    // with other lanes) is rehashed at the first success, so that in time every hash costs the same.
     std::string upgraded_hash;
     std::optional<Argon2Params> old_params;
     if (result && !matched_previous) {
-        if (const auto phc = parse_phc_hash(credential->password_hash); phc && weaker_than(phc->params, account.argon2)) {
+        if (const auto phc = parse_phc_hash(credential->password_hash); phc && phc->params != account.argon2) {
             old_params = phc->params;
+            ran_argon2(account.argon2);
             upgraded_hash = hash_password(normalized, account.argon2, random_);
+            done_work += due_work;
         }
     }
+    if (done_work < due_work) {
+        check(decoy_for(argon2_params_for_work(due_work - done_work, account.argon2)));
+    }
+    slot.reset();
     const bool refresh_last_used = result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
     const bool overlap_expired = credential && credential->previous_password_expires_at &&
                                  now >= *credential->previous_password_expires_at;
@@ -182,10 +305,14 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         }
         if (credential) {
             records::record_failure(db, credential->id);
+            audit(db, session, "api_user.authentication_failed", credential->username,
+                  {{"reason", to_string(result.outcome)}});
+        } else {
+            audit(db, session, "api_user.authentication_failed", unknown_target,
+                  {{"reason", to_string(result.outcome)},
+                   {"name_length", username.size()},
+                   {"name_fingerprint", keyed_fingerprint(fingerprint_key_, username)}});
         }
-        const std::string target = credential ? credential->username
-                                              : std::string{username.substr(0, max_logged_username)};
-        audit(db, session, "api_user.authentication_failed", target, {{"reason", to_string(result.outcome)}});
     });
     return result;
 }
@@ -198,5 +325,7 @@ Authenticator::~Authenticator() = default;
 AuthenticationResult Authenticator::authenticate(std::string_view username, std::string_view password) {
     return impl_->authenticate(username, password);
 }
+
+std::size_t Authenticator::peak_concurrent_hashes() const { return impl_->peak_concurrent_hashes(); }
 
 }  // namespace apiuser

@@ -1,4 +1,7 @@
+#include <vector>
+
 #include <fmt/format.h>
+#include <pwd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
@@ -13,7 +16,9 @@ namespace apiuser {
 
 namespace {
 
-constexpr std::size_t max_login_length = 32;
+// LOGIN_NAME_MAX less its NUL: fully qualified SSSD and Active Directory names are often longer
+// than the 32 characters of a local account.
+constexpr std::size_t max_login_length = 255;
 constexpr std::size_t max_email_length = 254;
 
 Member load_existing_member(SQLite::Database& db, std::string_view login) {
@@ -23,6 +28,14 @@ Member load_existing_member(SQLite::Database& db, std::string_view login) {
                     "see the members with 'apiuser member list'");
     }
     return *member;
+}
+
+bool login_exists(const std::string& login) {
+    std::vector<char> buffer(16384);
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    return ::getpwnam_r(login.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+           found != nullptr;
 }
 
 }  // namespace
@@ -42,11 +55,13 @@ void validate_login(std::string_view login) {
     }
     for (std::size_t i = 0; i < login.size(); ++i) {
         const char c = login[i];
-        const bool portable = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                              c == '.' || c == '_' || c == '-';
-        // Samba machine accounts end in '$'.
-        if (!portable && !(c == '$' && i + 1 == login.size() && i > 0)) {
-            throw invalid("use letters, digits, '.', '_' and '-'");
+        const bool portable = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        // SSSD and winbind name domain users "dave@corp.example", as 'id -un' prints them; Samba
+        // machine accounts end in '$'.
+        const bool domain_at = c == '@' && i > 0 && i + 1 < login.size();
+        if (!portable && !domain_at && !(c == '$' && i + 1 == login.size() && i > 0)) {
+            throw invalid("use letters, digits, '.', '_', '-' and '@'");
         }
     }
 }
@@ -87,6 +102,17 @@ Member add_member(Session& session, const NewMember& request) {
                         fmt::format("change its permission with 'apiuser member set {} --manage-account' or "
                                     "'--no-manage-account'",
                                     request.login));
+        }
+        // A mistyped login would be a member nobody can ever act as: refuse it, unless it is on
+        // purpose.
+        if (!request.allow_unknown_login && !login_exists(request.login)) {
+            throw Error(
+                ErrorKind::invalid_input,
+                fmt::format("there is no login '{}' on this system", request.login),
+                fmt::format(
+                    "check the spelling ('id -un' prints a login), or add it ahead of time with "
+                    "'apiuser member add {} --allow-unknown-login'",
+                    request.login));
         }
         records::insert_member(db, member);
         audit(db, session, "member.add", member.login,

@@ -11,11 +11,16 @@
 
 #include <botan/argon2.h>
 #include <botan/base64.h>
+#include <botan/hex.h>
+#include <botan/mac.h>
 #include <botan/rng.h>
 #include <fmt/format.h>
 
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/errors.hpp>
 #include <apiuser/password_hash.hpp>
+
+#include "fingerprint.hpp"
 
 namespace apiuser {
 
@@ -90,6 +95,13 @@ std::optional<std::size_t> base64_decoded_size(std::string_view text) {
 
 std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
 
+std::uint64_t lanes_at_once(const Argon2Params& params) {
+    return std::clamp<std::uint64_t>(std::thread::hardware_concurrency(), 1, params.parallelism);
+}
+
+// Memory times iterations: the CPU time and the memory traffic of one check, whatever the lanes.
+std::uint64_t total_work(const Argon2Params& params) { return std::uint64_t{params.memory_kib} * params.iterations; }
+
 // Botan 2.19 starts a global pool of worker threads (one per CPU, at least two) the first time Argon2 runs,
 // even for one lane. When they cannot all start (under a tight `ulimit -v`, say), its constructor ends the
 // process with std::terminate or deadlocks instead of throwing. So the pool is started here, once, and only
@@ -150,6 +162,43 @@ std::string argon2_params_problem(const Argon2Params& params) {
 
 bool weaker_than(const Argon2Params& params, const Argon2Params& reference) {
     return params.memory_kib < reference.memory_kib || params.iterations < reference.iterations;
+}
+
+std::uint64_t argon2_work(const Argon2Params& params) {
+    return total_work(params) / lanes_at_once(params);
+}
+
+Argon2Params argon2_params_for_work(std::uint64_t work, const Argon2Params& like) {
+    const std::uint64_t min_memory = 8ull * like.parallelism;
+    const std::uint64_t per_pass = lanes_at_once(like) * work;
+    const std::uint64_t memory = std::clamp<std::uint64_t>((per_pass + like.iterations / 2) / like.iterations,
+                                                           min_memory, max_argon2_memory_kib);
+    return {to_u32(memory), like.iterations, like.parallelism};
+}
+
+std::string argon2_over_budget(const Argon2Params& params) {
+    if (params.memory_kib > argon2_budget_memory_kib) {
+        return fmt::format("memory m={} KiB is above the budget of {} KiB", params.memory_kib,
+                           argon2_budget_memory_kib);
+    }
+    if (total_work(params) > argon2_budget_work) {
+        return fmt::format("memory times iterations ({} KiB x {}) is above the budget of {} KiB", params.memory_kib,
+                           params.iterations, argon2_budget_work);
+    }
+    return {};
+}
+
+void require_argon2_within_budget(const Argon2Params& params, bool force) {
+    if (const auto excess = argon2_over_budget(params); !excess.empty() && !force) {
+        throw Error(ErrorKind::invalid_input,
+                    fmt::format("Argon2 parameters {} cost too much: {}", to_string(params), excess),
+                    "every attempt to authenticate, also by an unknown name, would cost that; add --force if you "
+                    "mean it");
+    }
+}
+
+bool above_recommended(const Argon2Params& params) {
+    return params.memory_kib > argon2_recommended_max_memory_kib || total_work(params) > argon2_recommended_max_work;
 }
 
 Argon2Params parse_argon2_params(std::string_view text) {
@@ -259,6 +308,14 @@ std::string make_decoy_hash(const Argon2Params& params, Random& random) {
     };
     return fmt::format("{}m={},t={},p={}${}${}", phc_prefix, params.memory_kib, params.iterations, params.parallelism,
                        unpadded(Botan::base64_encode(salt)), unpadded(Botan::base64_encode(hash)));
+}
+
+std::string keyed_fingerprint(std::span<const std::uint8_t> key, std::string_view text) {
+    const auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+    mac->set_key(key.data(), key.size());
+    mac->update(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    const auto tag = mac->final();
+    return Botan::hex_encode(tag.data(), 4, /*uppercase=*/false);
 }
 
 void skip_locked_memory_pool() {

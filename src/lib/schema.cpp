@@ -1,8 +1,17 @@
 // Every schema change lives here, as one more entry in `migrations`: the store's PRAGMA user_version says
 // how many of them it has had. Never edit a released migration; append a new one.
 
+#include <algorithm>
 #include <array>
+#include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <apiuser/errors.hpp>
 
 #include "store_impl.hpp"
 
@@ -74,7 +83,78 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 )sql",
 };
 
+// One object of sqlite_schema: a table, index, trigger or view, and the SQL that made it.
+struct SchemaObject {
+    std::string type;
+    std::string name;
+    std::string table;
+    std::string sql;
+
+    friend auto operator<=>(const SchemaObject&, const SchemaObject&) = default;
+};
+
+// Every object of `db`'s schema, SQLite's own (sqlite_sequence, automatic indexes) included, sorted.
+std::vector<SchemaObject> schema_of(SQLite::Database& db) {
+    std::vector<SchemaObject> objects;
+    SQLite::Statement query{db, "SELECT type, name, tbl_name, coalesce(sql, '') FROM main.sqlite_schema"};
+    while (query.executeStep()) {
+        objects.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString()});
+    }
+    std::sort(objects.begin(), objects.end());
+    return objects;
+}
+
+// The schema that the first `version` migrations make, as SQLite records it.
+std::vector<SchemaObject> schema_of_version(int version) {
+    SQLite::Database scratch{":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    for (auto step = 0; step < version; ++step) {
+        scratch.exec(std::string{migrations.at(static_cast<std::size_t>(step))});
+    }
+    return schema_of(scratch);
+}
+
+const std::vector<SchemaObject>& expected_schema(int version) {
+    static const auto current = schema_of_version(current_schema_version());
+    if (version == current_schema_version()) {
+        return current;
+    }
+    thread_local std::vector<SchemaObject> older;
+    older = schema_of_version(version);
+    return older;
+}
+
+std::string describe(const SchemaObject& object) { return fmt::format("{} '{}'", object.type, object.name); }
+
 }  // namespace
+
+void check_schema(SQLite::Database& db, int version, const std::filesystem::path& path) {
+    const auto& expected = expected_schema(version);
+    const auto found = schema_of(db);
+    std::vector<std::string> differences;
+    const auto same_name = [](const SchemaObject& a, const SchemaObject& b) {
+        return std::tie(a.type, a.name) == std::tie(b.type, b.name);
+    };
+    for (const auto& object : found) {
+        const auto match = std::find_if(expected.begin(), expected.end(),
+                                        [&](const SchemaObject& e) { return same_name(e, object); });
+        if (match == expected.end()) {
+            differences.push_back("unexpected " + describe(object));
+        } else if (*match != object) {
+            differences.push_back("changed " + describe(object));
+        }
+    }
+    for (const auto& object : expected) {
+        if (std::none_of(found.begin(), found.end(), [&](const SchemaObject& f) { return same_name(f, object); })) {
+            differences.push_back("missing " + describe(object));
+        }
+    }
+    if (!differences.empty()) {
+        throw Error(ErrorKind::store, fmt::format("store schema has been altered in '{}': {}", path.string(), fmt::join(differences, ", ")),
+                    "another program (or damage) changed the store's tables, indexes or triggers, and apiuser "
+                    "will not run what they might do: restore the store from a backup");
+    }
+}
 
 int current_schema_version() { return static_cast<int>(migrations.size()); }
 

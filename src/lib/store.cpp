@@ -1,13 +1,21 @@
 #include <fcntl.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/store.hpp>
@@ -41,8 +49,76 @@ std::string describe_file_type(mode_t mode) {
     return "not a regular file";
 }
 
+// The name of the user `uid`, or its number when it has none.
+std::string user_name(uid_t uid) {
+    std::array<char, 4096> buffer{};
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        return found->pw_name;
+    }
+    return std::to_string(uid);
+}
+
+bool caller_in_group(gid_t gid) {
+    if (::getegid() == gid) {
+        return true;
+    }
+    const int count = ::getgroups(0, nullptr);
+    std::vector<gid_t> groups(static_cast<std::size_t>(std::max(count, 0)));
+    const int got = ::getgroups(static_cast<int>(groups.size()), groups.data());
+    return got > 0 && std::find(groups.begin(), groups.begin() + got, gid) != groups.begin() + got;
+}
+
+// Whoever owns the store or its directory can replace it, and with it every credential `verify` accepts.
+// This process trusts itself, root, and the owner of a store it shares through its group (a directory
+// 2770 and a store 0660 of a group it belongs to; the group's members already share full access).
+bool trusted_owner(const struct stat& st) {
+    return st.st_uid == ::geteuid() || st.st_uid == 0 || ((st.st_mode & S_IRWXG) != 0 && caller_in_group(st.st_gid));
+}
+
+Error untrusted_owner(std::string_view what, const fs::path& path, const struct stat& st) {
+    return Error(ErrorKind::store,
+                 fmt::format("{} {} is owned by {}, who is neither you nor root and does not share it with you "
+                             "through a group, so they could replace the store",
+                             what, quoted(path), user_name(st.st_uid)),
+                 fmt::format("keep the store in a directory of your own, or have root give it to you: "
+                             "chown {} {}",
+                             user_name(::geteuid()), path.string()));
+}
+
+// Refuses a store directory that someone this process does not trust owns, or that every user may write
+// (anyone could then put their own store in its place, sticky bit or not: it only protects existing names).
+void check_store_directory(const fs::path& dir, const struct stat& st) {
+    if (!trusted_owner(st)) {
+        throw untrusted_owner("the store's directory", dir, st);
+    }
+    if ((st.st_mode & S_IWOTH) != 0) {
+        throw Error(ErrorKind::store,
+                    fmt::format("the store's directory {} is writable by every user (mode {:04o}), so anyone "
+                                "could put their own store in its place",
+                                quoted(dir), st.st_mode & 07777),
+                    fmt::format("keep the store in a directory of its own, or make it private: chmod o-w {}",
+                                dir.string()));
+    }
+}
+
+fs::path directory_of(const fs::path& path) {
+    return path.has_parent_path() ? path.parent_path() : fs::path{"."};
+}
+
 Error system_error(const std::string& what, int error_number, std::string hint = {}) {
-    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)), std::move(hint));
+    if (hint.empty() && (error_number == EACCES || error_number == EPERM)) {
+        hint = "check the permissions of the store file and of the directories on its path";
+    }
+    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)),
+                 std::move(hint));
+}
+
+// `where` (a quoted store path) is locked by another process's write for longer than this one would wait.
+Error busy_error(const std::string& where) {
+    return Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
+                 "retry later, or wait longer by setting APIUSER_BUSY_TIMEOUT_MS (milliseconds)");
 }
 
 Error not_a_store(const fs::path& path, std::string_view why) {
@@ -72,6 +148,15 @@ void check_store_file(const fs::path& path) {
                                 st.st_mode & 07777),
                     fmt::format("if that was not intended, make it private with: chmod o-rwx {}", path.string()));
     }
+    if (!trusted_owner(st)) {
+        throw untrusted_owner("store", path, st);
+    }
+    const auto dir = directory_of(path);
+    struct stat dir_st {};
+    if (::stat(dir.c_str(), &dir_st) != 0) {
+        throw system_error(fmt::format("cannot access the store's directory {}", quoted(dir)), errno);
+    }
+    check_store_directory(dir, dir_st);
 }
 
 // Reads the first bytes without following symlinks or blocking, to refuse non-SQLite files before SQLite
@@ -110,19 +195,61 @@ int pragma_int(SQLite::Database& db, const char* pragma) {
     return db.execAndGet(std::string{"PRAGMA "} + pragma).getInt();
 }
 
-// Creates the missing directories above `path`, each with mode 0700 whatever the umask.
-void create_private_parents(const fs::path& path) {
-    const fs::path parent = path.parent_path();
-    if (parent.empty() || fs::exists(parent)) {
-        return;
+// Opens the directory that will hold the store at `path`, creating the missing ones with mode 0700
+// whatever the umask. It walks the path one name at a time from a descriptor of the one before: a
+// directory that exists is followed once (it may be a symlink, as home directories sometimes are); one this
+// process creates is opened without following a symlink, checked to be its own, and given its mode through
+// the descriptor, so that nothing swapped in between is ever changed.
+OwnedDescriptor open_store_directory(const fs::path& path) {
+    const fs::path dir = directory_of(path);
+    // O_PATH: passing through a directory needs only search permission (a shared directory may be 0711).
+    constexpr int directory_flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    int current = ::open(dir.is_absolute() ? "/" : ".", directory_flags);
+    if (current < 0) {
+        throw system_error("cannot open the current directory", errno);
     }
-    create_private_parents(parent);
-    if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) {
-        throw system_error(fmt::format("cannot create directory {}", quoted(parent)), errno);
+    OwnedDescriptor walked{current};
+    fs::path so_far = dir.is_absolute() ? fs::path{"/"} : fs::path{};
+    for (const auto& part : dir.relative_path()) {
+        if (part.empty()) {
+            continue;  // a trailing slash
+        }
+        so_far /= part;
+        int next = ::openat(current, part.c_str(), directory_flags);
+        if (next < 0 && errno == ENOENT) {
+            if (::mkdirat(current, part.c_str(), 0700) == 0) {
+                next = ::openat(current, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                struct stat st {};
+                if (next >= 0 && (::fstat(next, &st) != 0 || st.st_uid != ::geteuid())) {
+                    ::close(next);
+                    throw Error(ErrorKind::store,
+                                fmt::format("directory {} was replaced by another user's while it was created",
+                                            quoted(so_far)),
+                                "someone else can write the directory above it: choose another --store");
+                }
+                if (next >= 0 && ::fchmod(next, 0700) != 0) {
+                    const int error_number = errno;
+                    ::close(next);
+                    throw system_error(fmt::format("cannot set mode 0700 on {}", quoted(so_far)), error_number);
+                }
+            } else if (errno == EEXIST) {
+                next = ::openat(current, part.c_str(), directory_flags);  // another process made it first
+            } else {
+                throw system_error(fmt::format("cannot create directory {}", quoted(so_far)), errno);
+            }
+        }
+        if (next < 0) {
+            throw system_error(fmt::format("cannot open directory {}", quoted(so_far)), errno);
+        }
+        walked = OwnedDescriptor{next};
+        current = next;
     }
-    if (::chmod(parent.c_str(), 0700) != 0) {
-        throw system_error(fmt::format("cannot set mode 0700 on {}", quoted(parent)), errno);
+    struct stat st {};
+    if (::fstat(current, &st) != 0) {
+        throw system_error(fmt::format("cannot access directory {}", quoted(dir)), errno);
     }
+    check_store_directory(dir, st);
+    return walked;
 }
 
 // How every connection is opened: never through a symlink, and without SQLite's per-call mutex. A Store is
@@ -131,6 +258,126 @@ void create_private_parents(const fs::path& path) {
 // column of every row.
 int open_flags(bool writable) {
     return (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
+}
+
+fs::path with_suffix(const fs::path& path, const char* suffix) { return path.string() + suffix; }
+
+// The size of the file at `path`, without following a symlink; nullopt when there is none.
+std::optional<off_t> size_of(const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        return std::nullopt;
+    }
+    return st.st_size;
+}
+
+// SQLite's WAL and shared-memory files belong to whoever created them, with the store's mode at the time.
+// Ones this process cannot write (left by a reader of an older apiuser, or by another program) would make
+// every change fail with a bare "read-only"; name them and say how to get rid of them instead.
+void check_companion_files(const fs::path& path) {
+    std::vector<std::string> blocking;
+    bool wal_holds_changes = false;
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const auto companion = with_suffix(path, suffix);
+        const auto size = size_of(companion);
+        if (size && ::access(companion.c_str(), W_OK) != 0) {
+            blocking.push_back(quoted(companion));
+            wal_holds_changes = wal_holds_changes || (std::string_view{suffix} == "-wal" && *size > 0);
+        }
+    }
+    if (blocking.empty()) {
+        return;
+    }
+    throw Error(ErrorKind::store,
+                fmt::format("store {} cannot be changed: this process cannot write {}, which another user or "
+                            "program left behind",
+                            quoted(path), fmt::join(blocking, " and ")),
+                wal_holds_changes
+                    ? std::string{"the WAL holds changes: have the files' owner or root make them writable by "
+                                  "you (chmod g+w, or chown), then retry"}
+                    : fmt::format("if no other program is using the store, remove them: rm -- {}",
+                                  fmt::join(blocking, " ")));
+}
+
+// SQLite's SHARED lock on a database file: a read lock on these bytes (os_unix.c: PENDING_BYTE + 2, 510).
+constexpr off_t sqlite_shared_first = 0x40000000 + 2;
+constexpr off_t sqlite_shared_size = 510;
+
+// Takes, on a new descriptor of the store file, the SHARED lock SQLite takes for a reader, and returns the
+// descriptor. It is an open-file-description lock, which SQLite closing its own descriptors cannot drop.
+int take_shared_lock(const fs::path& path, std::chrono::milliseconds timeout) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        throw system_error(fmt::format("cannot open store {}", quoted(path)), errno,
+                           "check the permissions of the store file and its directory");
+    }
+    struct flock lock {};
+    lock.l_type = F_RDLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = sqlite_shared_first;
+    lock.l_len = sqlite_shared_size;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+        const int error_number = errno;
+        if ((error_number != EAGAIN && error_number != EACCES) || std::chrono::steady_clock::now() >= deadline) {
+            ::close(fd);
+            if (error_number == EAGAIN || error_number == EACCES) {
+                throw busy_error(quoted(path));
+            }
+            throw system_error(fmt::format("cannot lock store {}", quoted(path)), error_number);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+    return fd;
+}
+
+// `path` as an SQLite URI that opens it immutable: read without locks and without ever creating its -wal
+// and -shm files.
+std::string immutable_uri(const fs::path& path) {
+    std::string uri = "file:";
+    static constexpr std::string_view plain =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~";
+    for (const char c : path.string()) {
+        if (plain.find(c) != std::string_view::npos) {
+            uri += c;
+        } else {
+            uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+// Opens the connection of a process that may not write the store. SQLite reading a store in WAL mode
+// creates its -wal and -shm files when they are missing, owned by this process and with the store's mode,
+// and a later writer that cannot write them fails; so, when no writer has them open, read the file itself,
+// immutable, under the SHARED lock SQLite would have taken: a writer that closes then cannot checkpoint
+// into the file while it is read (it leaves that to the next one). A WAL with changes in it needs its -shm
+// to be read; when one exists, SQLite uses both as they are, creating nothing.
+std::unique_ptr<Store::Impl> open_without_writing(const fs::path& path, const StoreOptions& options) {
+    int lock = take_shared_lock(path, options.busy_timeout);
+    try {
+        const auto wal = size_of(with_suffix(path, "-wal"));
+        const bool shm = size_of(with_suffix(path, "-shm")).has_value();
+        if (!wal || (*wal == 0 && !shm)) {
+            const int flags = SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
+            auto impl = std::make_unique<Store::Impl>(path, SQLite::Database{immutable_uri(path), flags}, true, lock);
+            lock = -1;  // the connection holds it now
+            return impl;
+        }
+        ::close(std::exchange(lock, -1));
+        if (!shm) {
+            throw Error(ErrorKind::store,
+                        fmt::format("store {} has changes in {} that only a process that can write the store can read",
+                                    quoted(path), quoted(with_suffix(path, "-wal"))),
+                        "run any apiuser command as a user who can write the store, then retry");
+        }
+        return std::make_unique<Store::Impl>(path, SQLite::Database{path.string(), open_flags(false)}, true);
+    } catch (...) {
+        if (lock >= 0) {
+            ::close(lock);
+        }
+        throw;
+    }
 }
 
 void apply_connection_settings(SQLite::Database& db, const StoreOptions& options) {
@@ -142,6 +389,20 @@ void apply_connection_settings(SQLite::Database& db, const StoreOptions& options
 }
 
 }  // namespace
+
+Store::Impl::Impl(fs::path path, SQLite::Database db, bool read_only, int shared_lock)
+    : path_(std::move(path)), shared_lock_(shared_lock), db_(std::move(db)), read_only_(read_only) {
+    // The schema in the file is not ours to trust (check_schema refuses one that was altered): functions
+    // with side effects may not run from it, and the schema cannot be rewritten through sqlite_schema.
+    sqlite3_db_config(db_.getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db_.getHandle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+}
+
+OwnedDescriptor::~OwnedDescriptor() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
 
 void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
     if (read_only_) {
@@ -236,8 +497,7 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
     switch (e.getErrorCode() == SQLITE_IOERR && disk_full ? SQLITE_FULL : e.getErrorCode()) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
-            throw Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
-                        "retry later, or wait longer by setting APIUSER_BUSY_TIMEOUT_MS (milliseconds)");
+            throw busy_error(where);
         case SQLITE_READONLY:
             throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", where),
                         "a change needs write access to the store file and to its directory");
@@ -265,13 +525,20 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
     }
 }
 
-void remove_store_files(const fs::path& path) {
+namespace {
+
+// Removes `name` (relative to the directory `dir_fd`, or AT_FDCWD) and its -wal, -shm and -journal files.
+void remove_store_files_at(int dir_fd, const std::string& name) {
     // SQLite may have made a journal before failing (switching a new file to WAL writes one), and may have
     // failed to delete it: a store that was never finished leaves nothing behind.
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        ::unlink((path.string() + suffix).c_str());
+        ::unlinkat(dir_fd, (name + suffix).c_str(), 0);
     }
 }
+
+}  // namespace
+
+void remove_store_files(const fs::path& path) { remove_store_files_at(AT_FDCWD, path.string()); }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
@@ -286,9 +553,10 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
                     "use the existing store, or choose another path with --store");
     }
-    create_private_parents(path);
+    const auto dir = open_store_directory(path);
     // O_EXCL with O_CREAT refuses an existing file and any symlink planted at the path, even a dangling one.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const int fd = ::openat(dir.get(), path.filename().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                            0600);
     if (fd < 0) {
         if (errno == EEXIST) {
             throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
@@ -297,20 +565,29 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         throw system_error(fmt::format("cannot create store {}", quoted(path)), errno);
     }
     const bool private_mode = ::fchmod(fd, 0600) == 0;  // the umask may have removed bits, never added
+    struct stat created {};
+    const bool stated = ::fstat(fd, &created) == 0;
     ::close(fd);
     try {
         if (!private_mode) {
             throw system_error(fmt::format("cannot set mode 0600 on {}", quoted(path)), errno);
         }
         SQLite::Database db{path.string(), open_flags(true)};
+        // SQLite opens it by its name: make sure that name still leads to the file made above.
+        struct stat opened {};
+        if (!stated || ::lstat(path.c_str(), &opened) != 0 || opened.st_dev != created.st_dev ||
+            opened.st_ino != created.st_ino) {
+            throw Error(ErrorKind::store, fmt::format("store {} was replaced while it was created", quoted(path)),
+                        "someone else can write a directory above it: choose another --store");
+        }
         db.exec("PRAGMA journal_mode = WAL");
         apply_connection_settings(db, options);
         return Store{std::make_unique<Impl>(path, std::move(db), false)};
     } catch (const SQLite::Exception& e) {
-        remove_store_files(path);
+        remove_store_files_at(dir.get(), path.filename().string());  // in the directory made above, whatever happened to its path
         throw Error(ErrorKind::store, fmt::format("cannot create store {}: {}", quoted(path), e.what()));
     } catch (...) {
-        remove_store_files(path);
+        remove_store_files_at(dir.get(), path.filename().string());
         throw;
     }
 }
@@ -319,10 +596,13 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
     check_store_file(path);
     check_sqlite_header(path);
     const bool writable = !options.read_only && ::access(path.c_str(), W_OK) == 0;
+    if (writable) {
+        check_companion_files(path);
+    }
     std::unique_ptr<Impl> impl;
     try {
-        impl = std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(writable)},
-                                      !writable);
+        impl = writable ? std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(true)}, false)
+                        : open_without_writing(path, options);
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorKind::store, fmt::format("cannot open store {}: {}", quoted(path), e.what()),
                     "check the permissions of the store file and its directory");
@@ -344,6 +624,17 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
                                 quoted(path), version, current_schema_version()),
                     "upgrade apiuser to use this store; it has not been modified");
     }
+    if (version < current_schema_version() && options.read_only) {
+        throw Error(ErrorKind::store,
+                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
+                                version),
+                    "run any apiuser command that changes the store to upgrade it");
+    }
+    try {
+        check_schema(db, version, path);
+    } catch (const SQLite::Exception& e) {
+        impl->fail(e);
+    }
     try {
         apply_connection_settings(db, options);
         if (writable && db.execAndGet("PRAGMA journal_mode").getString() != "wal") {
@@ -351,12 +642,6 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
         }
     } catch (const SQLite::Exception& e) {
         impl->fail(e);
-    }
-    if (version < current_schema_version() && options.read_only) {
-        throw Error(ErrorKind::store,
-                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
-                                version),
-                    "run any apiuser command that changes the store to upgrade it");
     }
     if (version < current_schema_version()) {
         impl->write([&](SQLite::Database& tx) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -11,10 +12,29 @@
 
 namespace apiuser {
 
+// A file descriptor (or -1), closed when its owner is destroyed.
+class OwnedDescriptor {
+public:
+    explicit OwnedDescriptor(int fd) noexcept : fd_(fd) {}
+    ~OwnedDescriptor();
+    OwnedDescriptor(OwnedDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    OwnedDescriptor& operator=(OwnedDescriptor&& other) noexcept {
+        std::swap(fd_, other.fd_);
+        return *this;
+    }
+
+    int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
 class Store::Impl {
 public:
-    Impl(std::filesystem::path path, SQLite::Database db, bool read_only)
-        : path_(std::move(path)), db_(std::move(db)), read_only_(read_only) {}
+    // `shared_lock` (or -1): a descriptor of the store file holding the lock that stands in for SQLite's own
+    // on a connection opened with immutable=1; closed when the connection is.
+    // The connection is made defensive and distrusts its schema.
+    Impl(std::filesystem::path path, SQLite::Database db, bool read_only, int shared_lock = -1);
     ~Impl() { roll_back_held(); }
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
@@ -42,6 +62,7 @@ private:
     void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold);
 
     std::filesystem::path path_;
+    OwnedDescriptor shared_lock_;  // declared before db_, so that it is released after the connection closes
     SQLite::Database db_;
     bool read_only_;
     bool hold_commits_ = false;
@@ -55,6 +76,10 @@ void remove_store_files(const std::filesystem::path& path);
 int current_schema_version();
 // Brings `db` from `from_version` to current_schema_version(); must run inside a write transaction.
 void migrate(SQLite::Database& db, int from_version);
+// Throws Error(store) "store schema has been altered: ..." unless `db` holds exactly the tables, indexes and
+// triggers (with their SQL) that the first `version` migrations make: a planted trigger or view would run
+// with the privileges of whoever uses the store.
+void check_schema(SQLite::Database& db, int version, const std::filesystem::path& path);
 // The value of PRAGMA application_id that marks a database as an apiuser store.
 inline constexpr int apiuser_application_id = 0x61706975;  // "apiu"
 

@@ -33,6 +33,7 @@ GENERATOR_VERSION = 1
 
 PASSWORD = "c0rrect-h0rse-battery\n"
 DEFAULT_ARGON2 = "m=19456,t=2,p=1"
+OLD_ARGON2 = "m=4864,t=2,p=1"  # the mixed store's older hashes: a quarter of the work
 CHEAP_ARGON2 = "m=8,t=1,p=1"
 ARGON2_MEMORY_KIB = 19456
 ARGON2_REFERENCE = ["argon2", "saltsaltsaltsalt", "-id", "-k", "19456", "-t", "2", "-p", "1", "-e"]
@@ -448,7 +449,8 @@ def authenticate_results(ctx):
     if ctx.authenticate_results is None:
         directory = Path(tempfile.mkdtemp(dir=ctx.work, prefix="authenticate-"))
         ctx.authenticate_results = google_benchmark(ctx, ctx.bench_authenticate,
-                                                    [f"--dir={directory}", f"--argon2={DEFAULT_ARGON2}"])
+                                                    [f"--dir={directory}", f"--argon2={DEFAULT_ARGON2}",
+                                                     f"--old-argon2={OLD_ARGON2}"])
     return ctx.authenticate_results
 
 
@@ -506,8 +508,25 @@ def rows_10_to_13(ctx):
     return rows
 
 
+def rows_14(ctx):
+    """Every failure on a store that holds old and new hashes (its setting raised after some were made)."""
+    times = by_name(authenticate_results(ctx), "real_time")
+    correct = times["authenticate_mixed/correct_password"]
+    rows = []
+    for letter, outcome in zip("abcdefg", ("wrong_password_new_hash", "wrong_password_old_hash",
+                                           "disabled_user_new_hash", "disabled_user_old_hash", "revoked_user",
+                                           "unknown_user", "damaged_hash")):
+        value = times[f"authenticate_mixed/{outcome}"]
+        ratio = value / correct
+        rows.append(Row(f"14{letter}", f"authenticate, mixed {OLD_ARGON2} and {DEFAULT_ARGON2} hashes, "
+                                      f"{outcome.replace('_', ' ')}", ratio,
+                        reference="correct password, new hash", goal="0.90x to 1.10x", met=0.9 <= ratio <= 1.1,
+                        detail=f"{value:.1f} ms vs {correct:.1f} ms"))
+    return rows
+
+
 ROWS = {"1": row_1, "2": row_2, "3": row_3, "4": row_4, "5": row_5, "6": row_6, "7": row_7, "8": row_8,
-        "9": row_9, "10": rows_10_to_13}
+        "9": row_9, "10": rows_10_to_13, "14": rows_14}
 
 
 @dataclass
@@ -522,7 +541,7 @@ class Context:
     work: Path
     hyperfine: bool = False  # also measure whole-process rows with hyperfine
     large: Path | None = None  # the working copy of the large store, shared by rows 5 and 8
-    authenticate_results: list | None = None  # one run of the authenticate benchmark, for rows 7 and 10-13
+    authenticate_results: list | None = None  # one run of the authenticate benchmark, for rows 7 and 10-14
 
     def large_store(self) -> Path:
         if self.large is None:
@@ -576,7 +595,7 @@ def main():
     wanted = args.rows.split(",") if args.rows else list(ROWS)
     unknown = [r for r in wanted if r not in ROWS]
     if unknown:
-        parser.error(f"no row {', '.join(unknown)} (rows: {', '.join(ROWS)}; 10 gives rows 10 to 13)")
+        parser.error(f"no row {', '.join(unknown)} (rows: {', '.join(ROWS)}; 10 gives rows 10 to 13, 14 rows 14a to 14g)")
 
     apiuser = build / "apiuser"
     bench_hash = build / "tests" / "bench" / "apiuser_bench_hash"

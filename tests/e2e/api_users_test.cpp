@@ -155,8 +155,9 @@ TEST_CASE("the --password-stdin option takes all of stdin minus one trailing new
         CHECK(s.run({"verify", username, "--password-stdin"}, c.stored + "\n").exit_code == 0);
         CHECK(s.run({"verify", username, "--password-stdin"}, c.not_stored + "\n").exit_code == 6);
     }
-    // A second newline is part of the password, and a control character: refused, not trimmed.
-    refused(s, {"create", "--password-stdin"}, 4, "Str0ng-enough!\n\n");
+    // A second newline makes a second line: refused as such, not trimmed.
+    CHECK_THAT(refused(s, {"create", "--password-stdin"}, 2, "Str0ng-enough!\n\n").err,
+               Catch::Contains("more than one line"));
     // Empty input is refused without waiting.
     refused(s, {"create", "--password-stdin"}, 2, "");
 }
@@ -216,7 +217,78 @@ TEST_CASE("on a terminal, create prompts twice with echo off", "[e2e][create][pa
     CHECK(users[0]["description"] == "Interactive");
 }
 
-TEST_CASE("on a terminal, a mismatched confirmation writes nothing", "[e2e][create][password][pty]") {
+TEST_CASE(
+    "--password-stdin on a terminal asks with echo off instead of reading typed, echoed input",
+    "[e2e][create][password][pty]") {
+    Sandbox s;
+    s.init();
+    PtySession pty{{apiuser::test::apiuser_binary(), "create", "--password-stdin", "--json"},
+                   s.environment()};
+    REQUIRE(pty.expect("Password: "));
+    CHECK_FALSE(pty.echo_on());
+    pty.send("Typ3d-by-hand!\n");
+    REQUIRE(pty.expect("Confirm password: "));
+    pty.send("Typ3d-by-hand!\n");
+    CHECK(pty.wait() == 0);
+    CHECK(pty.output().find("Typ3d-by-hand!") == std::string::npos);
+    CHECK(run_json(s, {"list", "--json"}).size() == 1);
+}
+
+TEST_CASE("a password on standard input or in a file must be one line, and the error says so",
+          "[e2e][create][password]") {
+    Sandbox s;
+    s.init();
+    for (const std::string input : {"Corr3ct-Horse-Battery\nsecond line\n",
+                                    "Corr3ct-Horse-Battery\n\n", "Corr3ct-Horse\r\nBattery\n"}) {
+        const auto r = refused(s, {"create", "--password-stdin"}, 2, input);
+        CHECK_THAT(r.err, Catch::Contains("more than one line"));
+        CHECK_THAT(r.err, !Catch::Contains("control character"));
+    }
+    const auto file = s.dir() / "password.txt";
+    std::ofstream{file} << "Corr3ct-Horse-Battery\nanother\n";
+    CHECK_THAT(refused(s, {"create", "--password-file", file.string()}, 2).err,
+               Catch::Contains("more than one line"));
+}
+
+TEST_CASE("at the prompt, a password the policy refuses is refused before the confirmation",
+          "[e2e][create][password][pty]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.dump();
+    PtySession pty{{apiuser::test::apiuser_binary(), "create"}, s.environment()};
+    REQUIRE(pty.expect("Password: "));
+    pty.send("short\n");
+    CHECK(pty.wait() == 4);
+    INFO(pty.output());
+    CHECK_THAT(pty.output(), Catch::Contains("too_short"));
+    CHECK(pty.output().find("Confirm password") == std::string::npos);
+    CHECK(s.dump() == before);
+}
+
+TEST_CASE("the passwd prompt names the API user whose password it changes",
+          "[e2e][passwd][password][pty]") {
+    Sandbox s;
+    s.init();
+    const auto user = s.create("Named");
+    PtySession pty{{apiuser::test::apiuser_binary(), "passwd", user.substr(8, 12)},
+                   s.environment()};
+    REQUIRE(pty.expect("New password for " + user + ": "));
+    CHECK_FALSE(pty.echo_on());
+    pty.send("Typ3d-by-hand!\n");
+    REQUIRE(pty.expect("Confirm password: "));
+    pty.send("Typ3d-by-hand!\n");
+    CHECK(pty.wait() == 0);
+    // A password the policy refuses for this user (it contains the company name) is refused at
+    // once.
+    PtySession again{{apiuser::test::apiuser_binary(), "passwd", user}, s.environment()};
+    REQUIRE(again.expect("New password for "));
+    again.send("AcmeWidgets-2026!\n");
+    CHECK(again.wait() == 4);
+    CHECK(again.output().find("Confirm password") == std::string::npos);
+}
+
+TEST_CASE("on a terminal, a mismatched confirmation writes nothing",
+          "[e2e][create][password][pty]") {
     Sandbox s;
     s.init();
     const auto before = s.dump();
@@ -321,7 +393,11 @@ TEST_CASE("descriptions are stored and printed faithfully", "[e2e][create][descr
         const auto shown = run_json(s, {"describe", created["username"], "--json"});
         CHECK(shown["description"] == description);
         const auto r = s.run({"describe", created["username"]});
-        CHECK_THAT(r.out, Catch::Contains(description));
+        std::string shown_text;  // text output doubles a backslash, so that it never passes for an escape
+        for (const char c : description) {
+            shown_text += c == '\\' ? std::string{"\\\\"} : std::string{c};
+        }
+        CHECK_THAT(r.out, Catch::Contains(shown_text));
     }
     CHECK(s.run({"list", "--json"}).exit_code == 0);
 }
@@ -527,6 +603,34 @@ TEST_CASE("revoke on a terminal asks for confirmation", "[e2e][revoke][pty]") {
         CHECK(pty.wait() == 0);
     }
     CHECK(run_json(s, {"describe", a, "--json"})["status"] == "revoked");
+}
+
+TEST_CASE("revoke asks for the whole word 'yes', and not about users already revoked",
+          "[e2e][revoke][pty]") {
+    Sandbox s;
+    s.init();
+    const auto a = s.create("To Revoke");
+    for (const char* answer : {"y", "Y", "ye", "yes please", "no"}) {
+        PtySession pty{{apiuser::test::apiuser_binary(), "revoke", a}, s.environment()};
+        REQUIRE(pty.expect("Type 'yes'"));
+        pty.send(std::string{answer} + "\n");
+        INFO(answer << "\n" << pty.output());
+        CHECK(pty.wait() == 2);
+        CHECK(run_json(s, {"describe", a, "--json"})["status"] == "enabled");
+    }
+    {
+        PtySession pty{{apiuser::test::apiuser_binary(), "revoke", a}, s.environment()};
+        REQUIRE(pty.expect("Type 'yes'"));
+        pty.send("YES\n");
+        CHECK(pty.wait() == 0);
+    }
+    CHECK(run_json(s, {"describe", a, "--json"})["status"] == "revoked");
+    // Nothing left to revoke: no question, and the answer says so.
+    PtySession pty{{apiuser::test::apiuser_binary(), "revoke", a}, s.environment()};
+    CHECK(pty.wait() == 0);
+    INFO(pty.output());
+    CHECK(pty.output().find("Type 'yes'") == std::string::npos);
+    CHECK_THAT(pty.output(), Catch::Contains("(already)"));
 }
 
 TEST_CASE("every refused command leaves the store byte for byte as it was", "[e2e][atomicity]") {

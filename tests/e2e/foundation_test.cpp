@@ -40,7 +40,10 @@ TEST_CASE("init creates the store and makes the invoking user the owner", "[e2e]
     CHECK(account["domain"] == "apiconnector.com");
     CHECK(account["argon2"] == json{{"m", 8}, {"t", 1}, {"p", 1}});
     CHECK(account["store"] == s.store().string());
-    CHECK_THAT(r.err, Catch::Contains("below the recommended"));
+    // With --json the warning is in the document, not text on stderr.
+    REQUIRE(account["warnings"].size() == 1);
+    CHECK_THAT(account["warnings"][0].get<std::string>(), Catch::Contains("below the recommended"));
+    CHECK(r.err.empty());
     const auto members = json::parse(s.run({"member", "list", "--json"}).out);
     REQUIRE(members.size() == 1);
     CHECK(members[0]["owner"] == true);
@@ -181,14 +184,15 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     }
     Sandbox s;
     s.init();
-    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example", "--json"});
+    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example",
+                    "--allow-unknown-login", "--json"});
     REQUIRE(r.exit_code == 0);
     auto alice = json::parse(r.out);
     CHECK(alice["login"] == "alice");
     CHECK(alice["email"] == "alice@acme.example");
     CHECK(alice["can_manage_account"] == false);
 
-    r = s.run({"member", "add", "alice"});
+    r = s.run({"member", "add", "alice", "--allow-unknown-login"});
     CHECK(r.exit_code == 5);
     check_one_line_error(r);
 
@@ -212,9 +216,11 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     CHECK(r.exit_code == 2);
     check_one_line_error(r);
 
-    for (const char* bad : {"-x", "with space", "semi;colon", "", "a/b", "toolongtoolongtoolongtoolongtoolong"}) {
+    const std::string too_long(256, 'a');
+    for (const std::string bad :
+         {"-x", "with space", "semi;colon", "", "a/b", "@a", "a@", too_long.c_str()}) {
         INFO(bad);
-        r = s.run({"member", "add", "--", bad});
+        r = s.run({"member", "add", "--allow-unknown-login", "--", bad});
         CHECK(r.exit_code == 2);
     }
 
@@ -262,7 +268,7 @@ TEST_CASE("owner, admin, plain member and stranger: who may run each command", "
         {{"disable", user}, true},
         {{"enable", other}, true},
         {{"revoke", "--yes", other}, true},
-        {{"member", "add", "newcomer"}, true},
+        {{"member", "add", "newcomer", "--allow-unknown-login"}, true},
         {{"member", "set", "victim", "--manage-account"}, true},
         {{"member", "remove", "victim"}, true},
         {{"account", "set", "--company", "Renamed Ltd"}, true},
@@ -327,6 +333,113 @@ TEST_CASE("the --as option is refused to anyone but root, before the store is to
     CHECK(r.exit_code == 7);
     check_one_line_error(r);
     CHECK_THAT(r.err, Catch::Contains("only root"));
+}
+
+TEST_CASE("a store the user may not reach: 'Permission denied' comes with a hint", "[e2e][store]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root to run a command as another uid");
+        return;
+    }
+    Sandbox s;
+    s.init();
+    ::chmod(s.dir().c_str(), 0755);
+    const auto locked = s.dir() / "locked";
+    REQUIRE(::mkdir(locked.c_str(), 0700) == 0);
+    ProcessOptions options;
+    options.uid = 65534;  // nobody
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--store", (locked / "apiuser.db").string(), "list"},
+             {"--store", (locked / "apiuser.db").string(), "init", "--company", "X"}}) {
+        const auto r = s.run_with(args, options);
+        INFO(describe(r));
+        CHECK(r.exit_code == 1);
+        check_one_line_error(r);
+        CHECK_THAT(r.err, Catch::Contains("Permission denied; "));
+    }
+}
+
+TEST_CASE("--as is decided by real privilege: root of a user namespace is refused",
+          "[e2e][permissions]") {
+    Sandbox s;
+    s.init();
+    ProcessOptions options;
+    options.env = s.environment();
+    const auto probe = apiuser::test::run_process({"/usr/bin/unshare", "-r", "/bin/true"}, options);
+    if (probe.exit_code != 0) {
+        WARN("skipped: unprivileged user namespaces are not available here");
+        return;
+    }
+    s.add_member("alice", true);
+    if (running_as_root()) {
+        CHECK(s.run({"--as", "alice", "list"}).exit_code == 0);  // root of the system may
+    }
+    // Anyone may become "root" of a user namespace of their own: that makes nobody privileged.
+    const auto r = apiuser::test::run_process(
+        {"/usr/bin/unshare", "-r", apiuser::test::apiuser_binary(), "--as", "alice", "list"}, options);
+    INFO(describe(r));
+    CHECK(r.exit_code == 7);
+    check_one_line_error(r);
+    CHECK_THAT(r.err, Catch::Contains("only root"));
+}
+
+TEST_CASE("--as naming yourself needs no privilege", "[e2e][permissions]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root to run a command as another uid");
+        return;
+    }
+    Sandbox s;
+    REQUIRE(::chown(s.dir().c_str(), 65534, 65534) == 0);
+    ProcessOptions options;
+    options.uid = 65534;  // nobody
+    REQUIRE(s.run_with({"init", "--company", "Nobody Ltd", "--argon2", apiuser::test::fast_argon2},
+                       options)
+                .exit_code == 0);
+    const auto r = s.run_with({"--as", "nobody", "list"}, options);
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(s.run_with({"--as", "root", "list"}, options).exit_code == 7);
+}
+
+TEST_CASE(
+    "member add refuses a login this system does not know, unless added ahead of time on purpose",
+    "[e2e][members]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.dump();
+    auto r = s.run({"member", "add", "daemno"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 2);
+    check_one_line_error(r);
+    CHECK_THAT(r.err,
+               Catch::Contains("no login 'daemno'") && Catch::Contains("--allow-unknown-login"));
+    CHECK(s.dump() == before);
+    CHECK(s.run({"member", "add", "daemon"}).exit_code == 0);
+    CHECK(s.run({"member", "add", "newcomer", "--allow-unknown-login"}).exit_code == 0);
+    const auto members = json::parse(s.run({"member", "list", "--json"}).out);
+    CHECK(members.size() == 3);
+}
+
+TEST_CASE("logins with '@', as SSSD and Active Directory name domain users, are accepted",
+          "[e2e][members]") {
+    if (!running_as_root()) {
+        WARN("skipped: needs root for --as");
+        return;
+    }
+    Sandbox s;
+    s.init();
+    const std::string login =
+        "dave.smith-jones@corp.example.com";  // 33 characters, longer than a local login
+    auto r = s.run({"member", "add", login, "--allow-unknown-login", "--manage-account"});
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    r = s.run({"--as", login, "create", "--generate-password", "--json"});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(json::parse(r.out)["created_by"] == login);
+    for (const char* bad : {"@corp.example", "dave@", "da ve@corp.example"}) {
+        INFO(bad);
+        CHECK(s.run({"member", "add", "--allow-unknown-login", "--", bad}).exit_code == 2);
+    }
 }
 
 TEST_CASE("unknown commands and options are usage errors", "[e2e][usage]") {

@@ -88,6 +88,23 @@ TEST_CASE("verify: exit 0 for the right password, and the same exit 6 and messag
     CHECK(reasons == std::vector<std::string>{"wrong_password", "disabled", "revoked", "unknown_user", "unknown_user"});
 }
 
+TEST_CASE("verify with the fields swapped never puts the password in the audit log", "[e2e][verify]") {
+    Sandbox s;
+    s.init();
+    const auto user = create_with_password(s, password);
+    const auto r = verify(s, password, user);
+    INFO(describe(r));
+    CHECK(r.exit_code == 6);
+    const auto log = s.run({"log", "--json"});
+    REQUIRE(log.exit_code == 0);
+    CHECK(log.out.find(password) == std::string::npos);
+    CHECK(s.run({"log"}).out.find(password) == std::string::npos);
+    const auto unknown = json::parse(s.run({"log", "--json", "--target", "unknown"}).out);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0]["details"]["reason"] == "unknown_user");
+    CHECK(unknown[0]["details"]["name_length"] == std::string_view{password}.size());
+}
+
 TEST_CASE("verify needs access to the store file, not membership", "[e2e][verify]") {
     if (!running_as_root()) {
         WARN("skipped: needs root for --as");
@@ -127,6 +144,16 @@ TEST_CASE("verify reports a damaged stored hash as a store error, exit 1", "[e2e
     const auto r = verify(s, user, password);
     check_error_output(r, {}, 1);
     CHECK_THAT(r.err, Catch::Contains("stored credential for " + user + " is damaged"));
+}
+
+TEST_CASE("verify tells a broken setup from a wrong password: no store is exit 1, a usage error 2",
+          "[e2e][verify]") {
+    Sandbox s;  // no store at all
+    auto r = s.run({"verify", "apiuser-3f9a1c2b7d4e@apiconnector.com", "--password-stdin"}, std::string{password} + "\n");
+    check_error_output(r, {}, 1);
+    CHECK_THAT(r.err, Catch::Contains("no store"));
+    r = s.run({"verify", "--password-stdin"}, std::string{password} + "\n");
+    check_error_output(r, {}, 2);
 }
 
 TEST_CASE("verify without a password source and without a terminal fails at once", "[e2e][verify]") {
@@ -293,4 +320,33 @@ TEST_CASE("account set raises the Argon2 cost; verify upgrades old hashes", "[e2
         check_error_output(s.run(bad), bad, 2);
         CHECK(s.store_bytes() == before);
     }
+}
+
+TEST_CASE("account set refuses Argon2 parameters above the budget unless --force, and warns above the recommended",
+          "[e2e][account]") {
+    Sandbox s;
+    s.init();
+    const auto before = s.store_bytes();
+    const std::vector<std::string> gigabyte{"account", "set", "--argon2", "m=1048576,t=100,p=1"};
+    check_error_output(s.run(gigabyte), gigabyte, 2);
+    const std::vector<std::string> long_work{"account", "set", "--argon2", "m=262144,t=5,p=1"};
+    check_error_output(s.run(long_work), long_work, 2);
+    CHECK(s.store_bytes() == before);
+
+    auto forced = gigabyte;
+    forced.push_back("--force");
+    auto r = s.run(forced);
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning") != std::string::npos);
+    CHECK(json::parse(s.run({"account", "show", "--json"}).out)["argon2"] ==
+          json{{"m", 1048576}, {"t", 100}, {"p", 1}});
+
+    r = s.run({"account", "set", "--argon2", "m=65536,t=3,p=1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning") != std::string::npos);
+    CHECK(r.err.find("per attempt") != std::string::npos);
+    r = s.run({"account", "set", "--argon2", "m=19456,t=2,p=1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
 }

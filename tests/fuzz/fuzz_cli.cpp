@@ -54,8 +54,8 @@ void make_template() {
     {
         Store store = Store::open(path);
         Session session{store, account.owner_login, clock, random};
-        add_member(session, {"plain", "plain@acme.example", false});
-        add_member(session, {"admin", "", true});
+        add_member(session, {"plain", "plain@acme.example", false, true});
+        add_member(session, {"admin", "", true, true});
         std::vector<std::string> names;
         for (const char* description : {"Magento Production", "Dynamics CRM", "Old integration"}) {
             names.push_back(create_api_user(session, {description, false, Secret{"Str0ng-enough!"}}).user.username);

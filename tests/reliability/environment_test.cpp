@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -85,7 +86,7 @@ std::vector<std::vector<std::string>> every_command(const Populated& p) {
             {"revoke", "--yes", p.enabled},
             {"describe", p.enabled, "--description", "changed"},
             {"passwd", p.enabled, "--generate-password"},
-            {"member", "add", "alice"},
+            {"member", "add", "alice", "--allow-unknown-login"},
             {"account", "set", "--company", "Renamed"},
             {"verify", p.enabled, "--password-stdin"}};
 }
@@ -169,7 +170,7 @@ TEST_CASE("environment: a read-only store file serves readers and refuses change
     for (const auto& args : std::vector<std::vector<std::string>>{{"create", "--generate-password"},
                                                                   {"disable", user},
                                                                   {"passwd", user, "--generate-password"},
-                                                                  {"member", "add", "alice"}}) {
+                                                                  {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -191,7 +192,7 @@ TEST_CASE("environment: a read-only directory gives a clear error and changes no
     REQUIRE(::chmod(s.store().parent_path().c_str(), 0500) == 0);
     const auto before = store_files(s);
     for (const auto& args : std::vector<std::vector<std::string>>{
-             {"list"}, {"create", "--generate-password"}, {"disable", user}, {"member", "add", "alice"}}) {
+             {"list"}, {"create", "--generate-password"}, {"disable", user}, {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -201,6 +202,87 @@ TEST_CASE("environment: a read-only directory gives a clear error and changes no
     CHECK(changes(before, store_files(s)) == "");
     REQUIRE(::chmod(s.store().parent_path().c_str(), 0700) == 0);
     CHECK(run_as(s, uid, {"disable", user}).exit_code == 0);
+}
+
+// The names in the store's directory, sorted: a reader must leave it exactly as it found it.
+std::vector<std::string> listing(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+TEST_CASE("environment: a reader without write access leaves no file behind and never blocks a writer",
+          "[reliability][environment]") {
+    if (!running_as_root()) {
+        WARN("skipped: acting as two users needs root (CI runs as root)");
+        return;
+    }
+    apiuser::reliability::Tally tried{"environment", "reads without write access: no file left, writer unblocked"};
+    // The shared setup: the owner ("nobody") owns the directory (2770) and the store (0640); a member whose
+    // group is the store's may read it. uid 1 ("daemon") stands for that member, its group 1 for theirs.
+    constexpr uid_t reader_uid = 1;
+    Sandbox s;
+    const auto dir = s.store().parent_path();
+    fs::create_directories(dir);
+    REQUIRE(::chmod(s.dir().c_str(), 0711) == 0);
+    REQUIRE(::chown(dir.c_str(), nobody_uid, reader_uid) == 0);
+    REQUIRE(::chmod(dir.c_str(), 02770) == 0);
+    const std::optional<uid_t> owner = nobody_uid;
+    REQUIRE(run_as(s, owner, {"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}).exit_code == 0);
+    REQUIRE(run_as(s, owner, {"member", "add", "daemon"}).exit_code == 0);
+    auto r = run_as(s, owner, {"create", "--generate-password", "--quiet", "--description", "Shop"});
+    REQUIRE(r.exit_code == 0);
+    const auto user = lines_of(r.out).at(0);
+    REQUIRE(::chmod(s.store().c_str(), 0640) == 0);
+    const std::vector<std::string> only_the_store{s.store().filename().string()};
+    REQUIRE(listing(dir) == only_the_store);
+
+    const std::vector<std::vector<std::string>> reads{
+        {"list"}, {"describe", user}, {"log"}, {"__complete", "--", "describe", ""}};
+    for (const auto& args : reads) {
+        r = run_as(s, reader_uid, args);
+        INFO(describe(r));
+        CHECK(r.exit_code == 0);
+        CHECK(listing(dir) == only_the_store);
+        // The owner can still write: the reader changed nothing it depends on.
+        r = run_as(s, owner, {"disable", user});
+        INFO(describe(r));
+        CHECK(r.exit_code == 0);
+        REQUIRE(run_as(s, owner, {"enable", user}).exit_code == 0);
+        ++tried;
+    }
+    // Shell completion never creates a file, even for the owner.
+    r = run_as(s, owner, {"__complete", "--", "describe", ""});
+    CHECK(r.exit_code == 0);
+    CHECK(listing(dir) == only_the_store);
+
+    // One user: chmod 0400, a read, chmod 0600, and the store is writable again.
+    REQUIRE(::chmod(s.store().c_str(), 0400) == 0);
+    CHECK(run_as(s, owner, {"list"}).exit_code == 0);
+    CHECK(listing(dir) == only_the_store);
+    REQUIRE(::chmod(s.store().c_str(), 0600) == 0);
+    r = run_as(s, owner, {"disable", user});
+    INFO(describe(r));
+    CHECK(r.exit_code == 0);
+    ++tried;
+
+    // Files left by an older apiuser or another program: the error names them and says how to fix it.
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const auto leftover = s.store().string() + suffix;
+        write_file(leftover, "");
+        REQUIRE(::chown(leftover.c_str(), reader_uid, reader_uid) == 0);
+        REQUIRE(::chmod(leftover.c_str(), 0640) == 0);
+    }
+    const auto before = store_files(s);
+    r = run_as(s, owner, {"enable", user});
+    check_error_output(r, {"enable", user}, 1);
+    CHECK_THAT(r.err, Catch::Contains(s.store().string() + "-wal") && Catch::Contains(s.store().string() + "-shm") &&
+                          Catch::Contains("rm "));
+    CHECK(changes(before, store_files(s)) == "");
+    ++tried;
 }
 
 TEST_CASE("environment: a missing directory, a directory, a symlink, a FIFO or a device as the store",
@@ -449,7 +531,7 @@ TEST_CASE("environment: a full file system fails changes with 'disk is full' and
                                                      {"disable", user},
                                                      {"describe", user, "--description", "changed"},
                                                      {"passwd", user, "--generate-password"},
-                                                     {"member", "add", fmt::format("member{}", round)},
+                                                     {"member", "add", fmt::format("member{}", round), "--allow-unknown-login"},
                                                      {"account", "set", "--company", "Renamed"}};
     };
     for (const auto& args : changes()) {
@@ -679,7 +761,7 @@ TEST_CASE("environment: SIGINT, SIGTERM, SIGHUP and SIGQUIT at the password prom
             std::vector<std::string> argv{apiuser::test::apiuser_binary()};
             argv.insert(argv.end(), command.begin(), command.end());
             PtySession pty{argv, s.environment()};
-            REQUIRE(pty.expect("Password: "));
+            REQUIRE(pty.expect(command.front() == "passwd" ? "New password for " : "Password: "));
             CHECK_FALSE(pty.echo_on());
             pty.send("half-typ");
             pty.signal(signal_number);

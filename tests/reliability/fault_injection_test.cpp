@@ -114,7 +114,7 @@ std::vector<Scenario> scenarios(const std::string& enabled, const std::string& d
         {"describe --description", {"describe", enabled, "--description", "Renamed by fault test"}, {},
          "api_user.set_description",
          user_change(enabled, [](const Row&, const Row& n) { return n.description == "Renamed by fault test"; })},
-        {"member add", {"member", "add", "alice", "--manage-account"}, {}, "member.add", members_changed},
+        {"member add", {"member", "add", "alice", "--manage-account", "--allow-unknown-login"}, {}, "member.add", members_changed},
         {"account set", {"account", "set", "--company", "Renamed Ltd"}, {}, "account.update", account_changed},
         {"verify (records the failure)", {"verify", enabled, "--password-stdin"}, "Wr0ng-password!\n",
          "api_user.authentication_failed", user_change(enabled, [](const Row&, const Row&) { return true; })},

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "expect.hpp"
+#include "pty.hpp"
 #include "reliability.hpp"
 #include "run.hpp"
 #include "sandbox.hpp"
@@ -309,7 +310,7 @@ TEST_CASE("hostile input: every bad input gets its exit code, one harmless line 
     REQUIRE(s.run({"revoke", "--yes", revoked}).exit_code == 0);
     const auto password_file = (s.dir() / "password").string();
     std::ofstream{password_file} << "Str0ng-enough!\n";
-    // "nobody" must be able to reach the binary; the store stays private to root.
+    // Cases run as "nobody" get a copy of the binary it can reach (run_with); the store stays private to root.
     const auto cases = bad_inputs(enabled, disabled, revoked, password_file);
     REQUIRE(cases.size() >= 60);
     std::size_t ran = 0, skipped = 0;
@@ -413,6 +414,39 @@ TEST_CASE("hostile input: tampered hash strings are reported as damaged, never f
     }
 }
 
+TEST_CASE("hostile input: planted triggers that give every API user a second password make every command refuse the store",
+          "[reliability][hostile]") {
+    Sandbox s;
+    s.init();
+    const auto user = s.create("Shop");
+    // The attack of the security review: a kept "previous password" of the attacker's, valid until 2099, on
+    // every API user created or rotated, surviving every rotation.
+    const std::string backdoor = "UPDATE api_users SET previous_password_hash = (SELECT password_hash FROM api_users "
+                                 "ORDER BY seq LIMIT 1), previous_password_expires_at = '2099-01-01T00:00:00Z' "
+                                 "WHERE seq = new.seq;";
+    s.execute_sql("CREATE TRIGGER keep_in AFTER INSERT ON api_users BEGIN " + backdoor +
+                  " END; CREATE TRIGGER stay_in AFTER UPDATE OF password_hash ON api_users BEGIN " + backdoor + " END;");
+    const auto before = snapshot(s.store());
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"create", "--generate-password"},
+             {"passwd", user, "--generate-password"},
+             {"list"},
+             {"log"},
+             {"verify", user, "--password-stdin"},
+             {"__complete", "--", "describe", ""}}) {
+        const auto r = s.run(args, std::string{"Wr0ng-password\n"});
+        INFO(describe(r));
+        if (args.front() == "__complete") {
+            CHECK(r.out.empty());  // completion offers nothing from a store it refuses
+            continue;
+        }
+        check_error_output(r, args, 1);
+        CHECK_THAT(r.err, Catch::Contains("store schema has been altered") && Catch::Contains("trigger 'keep_in'") &&
+                              Catch::Contains("trigger 'stay_in'"));
+    }
+    CHECK((snapshot(s.store()) == before));
+}
+
 TEST_CASE("hostile input: escape sequences planted in every text column print harmlessly",
           "[reliability][hostile]") {
     Sandbox s;
@@ -470,6 +504,85 @@ TEST_CASE("hostile input: escape sequences planted in every text column print ha
                 CHECK(terminal_hazard(*text).empty());
             }
         }
+        ++tried;
+    }
+}
+
+TEST_CASE(
+    "hostile input: usernames and logins planted with escape sequences print harmlessly from every "
+    "command",
+    "[reliability][hostile][pty]") {
+    Sandbox s;
+    s.init();
+    s.add_member("plain", true);
+    const std::string password = "Kn0wn-secret-pass!";
+    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "target"},
+                               password + "\n");
+    REQUIRE(created.exit_code == 0);
+    const auto user = apiuser::test::lines_of(created.out).at(0);
+    const auto other = s.create("other");
+    const std::string id = user.substr(8, 12);
+    const std::string other_id = other.substr(8, 12);
+    // The typed text "\x1b" too: it must look different from an escaped ESC.
+    const std::string evil =
+        "\x1b]0;pwned\x07\x1b[2J\xc2\x9b"
+        "31m\\x1b";
+    {
+        SQLite::Database db{s.store().string(), SQLite::OPEN_READWRITE};
+        for (const char* sql : {"UPDATE api_users SET username = username || ?1",
+                                "UPDATE members SET login = login || ?1 WHERE login = 'plain'"}) {
+            SQLite::Statement statement{db, sql};
+            statement.bind(1, evil);
+            statement.exec();
+        }
+    }
+    const auto harmless = [](const std::string& text) {
+        return text.find('\x1b') == std::string::npos && text.find('\x07') == std::string::npos &&
+               text.find("\xc2\x9b") == std::string::npos;
+    };
+    apiuser::reliability::Tally tried{"hostile",
+                                      "commands printing planted usernames and logins harmlessly"};
+    const std::string login = "plain" + evil;
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"disable", id},
+                                               {"enable", id},
+                                               {"passwd", other_id, "--generate-password"},
+                                               {"revoke", "--yes", other_id},
+                                               {"member", "set", login, "--no-manage-account"},
+                                               {"--as", login, "list"},
+                                               {"__complete", "--", "describe", ""},
+                                               {"__complete", "--", "member", "set", ""},
+                                               {"member", "remove", login}}) {
+        const auto r = s.run(args);
+        INFO(describe(r));
+        CHECK(r.signal == 0);
+        CHECK(harmless(r.out));
+        CHECK(harmless(r.err));
+        ++tried;
+    }
+    {
+        const auto r = s.run({"verify", id, "--password-stdin"}, password + "\n");
+        INFO(describe(r));
+        CHECK(r.exit_code == 0);
+        CHECK(harmless(r.out));
+        // Escaped, with the typed backslash doubled: "\x1b" from the store reads "\\x1b", an ESC
+        // "\x1b".
+        CHECK_THAT(r.out, Catch::Contains("\\x1b]0;pwned\\x07") && Catch::Contains("31m\\\\x1b"));
+        ++tried;
+    }
+    for (const auto& args : std::vector<std::vector<std::string>>{{"revoke", id}, {"passwd", id}}) {
+        std::vector<std::string> argv{apiuser::test::apiuser_binary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        apiuser::test::PtySession pty{argv, s.environment()};
+        REQUIRE(pty.expect(args.front() == "revoke" ? "Type 'yes'" : "New password for "));
+        REQUIRE(pty.expect(": "));
+        pty.send("\x03");  // Ctrl-C
+        pty.wait();
+        INFO(pty.output());
+        CHECK(pty.output().find("\\x1b]0;pwned") != std::string::npos);
+        CHECK(pty.output().find("\x1b]0;") == std::string::npos);
+        CHECK(pty.output().find('\x07') == std::string::npos);
+        CHECK(pty.output().find("\x1b[2J") == std::string::npos);
         ++tried;
     }
 }

@@ -297,7 +297,7 @@ TEST_CASE("load: a writer waiting past APIUSER_BUSY_TIMEOUT_MS ends with exit 1,
                                                        {"disable", user},
                                                        {"describe", user, "--description", "changed"},
                                                        {"passwd", user, "--generate-password"},
-                                                       {"member", "add", "alice"},
+                                                       {"member", "add", "alice", "--allow-unknown-login"},
                                                        {"account", "set", "--company", "Renamed"}};
     {
         LockHolder lock{s, false};

@@ -132,7 +132,7 @@ TEST_CASE("secrets: a known password appears nowhere: store, WAL, audit log, out
     fs::remove(password_file);
     {
         PtySession pty{{apiuser::test::apiuser_binary(), "passwd", user}, s.environment()};
-        REQUIRE(pty.expect("Password: "));
+        REQUIRE(pty.expect("New password for "));
         pty.send(typed + "\n");
         REQUIRE(pty.expect("Confirm password: "));
         pty.send(typed + "\n");
@@ -218,7 +218,7 @@ TEST_CASE("secrets: the process is not dumpable while it waits for or holds a pa
     const uid_t expected_owner = uid.value_or(::geteuid());
 
     auto owner_while_reading = [&](const std::vector<std::string>& args) {
-        std::vector<std::string> argv{apiuser::test::apiuser_binary()};
+        std::vector<std::string> argv{apiuser::test::apiuser_binary_for(uid)};
         argv.insert(argv.end(), args.begin(), args.end());
         Child child{argv, piped_stdin(s.environment(), true, uid)};
         REQUIRE(child.await([&] { return child.current_syscall() == 0; }));
@@ -538,4 +538,44 @@ TEST_CASE("secrets: a symlink planted where apiuser creates a file is never foll
             }
         }
     }
+}
+
+TEST_CASE("secrets: a directory swapped for a symlink while init creates it is never changed",
+          "[reliability][secrets]") {
+    if (apiuser::reliability::sanitizer_build) {
+        WARN("skipped in the sanitizer build: its own system calls would take the injected delays");
+        return;
+    }
+#ifndef APIUSER_STRACE
+    WARN("skipped: strace was not found when this test was built (.ci/install-deps installs it)");
+#else
+    if (apiuser::test::run_process({APIUSER_STRACE, "-qq", "-o", "/dev/null", "/bin/true"}, {}).exit_code != 0) {
+        WARN("skipped: strace cannot trace processes here (ptrace not permitted)");
+        return;
+    }
+    Sandbox s;
+    const auto victim = s.dir() / "victim";
+    fs::create_directories(victim);
+    REQUIRE(::chmod(victim.c_str(), 0755) == 0);
+    const auto created = s.dir() / "new";
+    // Every directory creation returns half a second late: time enough to put a symlink to a directory of
+    // the attacker's choosing in place of the one apiuser just made, as a local user did in 27 attempts.
+    const std::vector<std::string> argv{APIUSER_STRACE, "-f", "-qq", "-o", "/dev/null", "-e",
+                                        "inject=mkdir,mkdirat:delay_exit=500000", apiuser::test::apiuser_binary(),
+                                        "--store", (created / "apiuser.db").string(), "init", "--company", "Acme",
+                                        "--argon2", apiuser::test::fast_argon2};
+    ProcessOptions options;
+    options.env = s.environment();
+    Child child{argv, options};
+    REQUIRE(child.await([&] { return fs::is_directory(created); }));
+    fs::rename(created, s.dir() / "moved");
+    fs::create_directory_symlink(victim, created);
+    const auto r = child.wait();
+    INFO(describe(r));
+    struct stat st {};
+    REQUIRE(::stat(victim.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0755);
+    CHECK_FALSE(fs::exists(victim / "apiuser.db"));
+    CHECK(r.exit_code == 1);
+#endif
 }

@@ -21,6 +21,11 @@ check_command() {
     check_equal "example heading of $*" "Example:" "$(tail -n 2 <<<"$help" | head -n 1)"
     check_contains "example of $*" "apiuser $*" "$(tail -n 1 <<<"$help")"
     check_equal "apiuser help $*" "$help" "$(apiuser help "$@")"
+    # A usage error's hint names this command's help, which exists and is this help.
+    local hint
+    hint=$({ apiuser "$@" --no-such-option 2>&1 >/dev/null || true; } | sed -n "s/.* see '\(apiuser help [^']*\)'$/\1/p")
+    check_equal "the hint of a usage error of $*" "apiuser help $*" "$hint"
+    check_equal "the help that the hint of $* names" "$help" "$($hint)"
     local subcommand
     for subcommand in $(subcommands "$@"); do
         check_command "$@" "$subcommand"

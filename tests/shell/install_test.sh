@@ -32,8 +32,11 @@ for file in "${!installed[@]}"; do
     fi
     check_equal "content of $file" "$(cat "$APIUSER_SOURCE_DIR/${installed[$file]}")" "$content"
 done
-# The library (its own tests are in tests/install): shared object, headers and CMake package are there.
-for pattern in "lib*/libapiuser.so.*" "include/apiuser/authenticator.hpp" "lib*/cmake/apiuser/apiuserConfig.cmake"; do
+# The library (its own tests are in tests/install): shared object, headers and CMake package are there, the
+# library in Debian's multiarch directory as in the libapiuser0 package, whatever the prefix.
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+for pattern in "lib/$multiarch/libapiuser.so.*" "include/apiuser/authenticator.hpp" \
+    "lib/$multiarch/cmake/apiuser/apiuserConfig.cmake"; do
     # shellcheck disable=SC2086 # the pattern is meant to be expanded
     found=$(cd "$prefix" && ls -d $pattern 2>/dev/null | head -n 1)
     check_contains "installed $pattern" "${pattern%%\**}" "$found"

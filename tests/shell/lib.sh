@@ -70,8 +70,8 @@ finish() {
 # are left in $enabled_user, $disabled_user, $revoked_user and $other_enabled_user.
 make_store() {
     apiuser init --company "Acme Widgets Ltd" --argon2 m=8,t=1,p=1 >/dev/null 2>&1
-    apiuser member add alice --manage-account >/dev/null
-    apiuser member add bob >/dev/null
+    apiuser member add alice --manage-account --allow-unknown-login >/dev/null
+    apiuser member add bob --allow-unknown-login >/dev/null
     enabled_user=$(apiuser create --description "Magento Production" --generate-password --quiet | head -n 1)
     other_enabled_user=$(apiuser create --description "Dynamics CRM" --generate-password --quiet | head -n 1)
     disabled_user=$(apiuser create --description "Deploy bot" --disabled --generate-password --quiet | head -n 1)

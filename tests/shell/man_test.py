@@ -6,7 +6,8 @@
   and argument that the command's --help shows appears in that entry; the global options appear under
   GLOBAL OPTIONS;
 - EXIT STATUS, the README's exit-code table and src/cli/exit_codes.hpp list the same codes and meanings;
-- the page's version is the program's, and the README's command table names every command.
+- the page's version is the program's, and the README's command table names every command, with every
+  option its --help shows, options that exclude each other shown as alternatives.
 
 CTest passes APIUSER_BINARY and APIUSER_SOURCE_DIR.
 """
@@ -184,6 +185,38 @@ table = {name for row in re.findall(r"^\| `.*$", readme, re.M) for name in re.fi
 for path, _ in tree:
     if len(path) == 1 and path[0] not in table:
         fail(f"README's command table lacks {path[0]}")
+
+# Each command's code span in the README's command table names every option its --help shows (the help
+# flag aside), and shows options that exclude each other as alternatives: "[--all \| --status S]".
+spans = re.findall(r"`([a-z][^`]*)`", "\n".join(re.findall(r"^\| `.*$", readme, re.M)))
+
+
+def alternatives(span, a, b):
+    """Whether `span` offers `a` and `b` as alternatives: "A [VALUE] \\| ... \\| B [VALUE]"."""
+    alternative = r"\S+(?: [A-Z][^ \]]*)?"
+    chain = rf"(?:{alternative} \\\| )*"
+    return any(re.search(rf"(?<![\w-]){re.escape(x)}(?: [A-Z][^ \]]*)? \\\| {chain}{re.escape(y)}(?![\w-])", span)
+               for x, y in ((a, b), (b, a)))
+
+
+for path, text in tree:
+    options, positionals, subcommands = parse_help(text)
+    if not path or subcommands or path[0] == "__complete":
+        continue
+    name = " ".join(path)
+    span = next((span for span in spans if span == name or span.startswith(name + " ")), None)
+    if span is None:
+        fail(f"README's command table has no `{name} ...`")
+        continue
+    words = words_of(span)
+    for option in options:
+        if option != ["-h", "--help"] and not words.intersection(option):
+            fail(f"README's `{name} ...` lacks {option[-1]}")
+    for line in text.splitlines():
+        excluding = re.match(r"^  (?:-\w,)?(--[\w-]+)\b.*?Excludes: ((?:-{1,2}[\w-]+ ?)+)", line)
+        for other in excluding.group(2).split() if excluding else []:
+            if not alternatives(span, excluding.group(1), other):
+                fail(f"README's `{name} ...` does not show {excluding.group(1)} and {other} as alternatives")
 
 if failures:
     print(f"{len(failures)} check(s) failed", file=sys.stderr)

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
@@ -19,9 +20,59 @@ std::string apiuser_binary() {
     return APIUSER_BINARY;
 }
 
-Sandbox::Sandbox() {
+namespace {
+
+// TMPDIR, or /tmp when it is unset or empty.
+std::string temporary_directory() {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string{tmp != nullptr && *tmp != '\0' ? tmp : "/tmp"} + "/apiuser-test-XXXXXX";
+    return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+// The directory apiuser_binary_for() puts a reachable copy of the binary in; removed at exit.
+class ReachableBinary {
+public:
+    ReachableBinary() {
+        std::string pattern = temporary_directory() + "/apiuser-bin-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed for the reachable copy of the binary");
+        }
+        dir_ = pattern;
+        std::filesystem::permissions(dir_, std::filesystem::perms{0755});
+        // Named apiuser, like the original, so that what the process calls itself stays the same.
+        path_ = dir_ / "apiuser";
+        std::error_code not_linked;
+        std::filesystem::create_hard_link(apiuser_binary(), path_, not_linked);
+        if (not_linked) {
+            std::filesystem::copy_file(apiuser_binary(), path_);
+            std::filesystem::permissions(path_, std::filesystem::perms{0755});
+        }
+    }
+    ~ReachableBinary() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+    ReachableBinary(const ReachableBinary&) = delete;
+    ReachableBinary& operator=(const ReachableBinary&) = delete;
+
+    std::string path() const { return path_.string(); }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path path_;
+};
+
+}  // namespace
+
+std::string apiuser_binary_for(std::optional<uid_t> uid) {
+    if (!uid || *uid == ::geteuid()) {
+        return apiuser_binary();
+    }
+    static const ReachableBinary reachable;
+    return reachable.path();
+}
+
+Sandbox::Sandbox() {
+    std::string pattern = temporary_directory() + "/apiuser-test-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -58,7 +109,7 @@ ProcessResult Sandbox::run(const std::vector<std::string>& args, std::optional<s
 }
 
 ProcessResult Sandbox::run_with(const std::vector<std::string>& args, ProcessOptions options) const {
-    std::vector<std::string> argv{apiuser_binary()};
+    std::vector<std::string> argv{apiuser_binary_for(options.uid)};
     argv.insert(argv.end(), args.begin(), args.end());
     if (options.env.empty()) {
         options.env = environment();
@@ -73,7 +124,7 @@ void Sandbox::init(const std::string& company) const {
 }
 
 void Sandbox::add_member(const std::string& login, bool admin, const std::string& email) const {
-    std::vector<std::string> args{"member", "add", login};
+    std::vector<std::string> args{"member", "add", login, "--allow-unknown-login"};
     if (admin) {
         args.emplace_back("--manage-account");
     }

@@ -31,7 +31,7 @@ public:
     // Runs apiuser with `args`; stdin is `input` when given, else /dev/null.
     ProcessResult run(const std::vector<std::string>& args, std::optional<std::string> input = std::nullopt) const;
 
-    // Runs apiuser with full control over the process.
+    // Runs apiuser with full control over the process; as options.uid, through apiuser_binary_for().
     ProcessResult run_with(const std::vector<std::string>& args, ProcessOptions options) const;
 
     // Creates the store as root with fast Argon2 parameters; REQUIREs success.
@@ -59,5 +59,12 @@ private:
 
 // The path of the apiuser binary under test.
 std::string apiuser_binary();
+
+// The path of the binary under test that `uid` can execute. For nullopt (or the current uid) it is
+// apiuser_binary(). For another uid it is a hard link (a copy across file systems) named apiuser in a
+// directory apiuser-bin-XXXXXX (mode 0755) under TMPDIR, made once per test program and removed at its
+// exit: the checkout may sit where only its owner can go (root's home is 0700), so the user a test
+// switches to could not execute the binary where it was built.
+std::string apiuser_binary_for(std::optional<uid_t> uid);
 
 }  // namespace apiuser::test

@@ -1,9 +1,11 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <functional>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
@@ -13,6 +15,7 @@
 #include <apiuser/store.hpp>
 
 #include "account_fixture.hpp"
+#include "store_impl.hpp"
 #include "error_kind.hpp"
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
@@ -109,6 +112,54 @@ TEST_CASE("stores readable or writable by others are refused", "[store]") {
     CHECK_NOTHROW(Store::open(path));
 }
 
+TEST_CASE("a store or its directory owned by another user, or writable by every user, is refused", "[store]") {
+    if (::geteuid() != 0) {
+        WARN("skipped: giving files to another user needs root (CI runs as root)");
+        return;
+    }
+    constexpr uid_t nobody = 65534;
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto refusal = [](const std::function<void()>& attempt) -> std::string {
+        try {
+            attempt();
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::store);
+            return std::string{e.what()} + " | " + e.hint();
+        }
+        return "accepted";
+    };
+    // Root running init in a directory another user made, open to everyone: that user could swap in a store
+    // of their own afterwards, and verify would accept their credentials.
+    const auto theirs = sandbox.dir() / "theirs";
+    fs::create_directory(theirs);
+    REQUIRE(::chown(theirs.c_str(), nobody, nobody) == 0);
+    for (const mode_t mode : {0777u, 01777u, 0755u}) {
+        INFO(fmt::format("{:04o}", mode));
+        REQUIRE(::chmod(theirs.c_str(), mode) == 0);
+        const auto message = refusal([&] { init_account(theirs / "apiuser.db", test_account(), clock); });
+        CHECK_THAT(message, Catch::Contains("owned by nobody"));
+        CHECK_FALSE(fs::exists(theirs / "apiuser.db"));
+    }
+    REQUIRE(::chown(theirs.c_str(), 0, 0) == 0);
+    REQUIRE(::chmod(theirs.c_str(), 01777) == 0);
+    CHECK_THAT(refusal([&] { init_account(theirs / "apiuser.db", test_account(), clock); }),
+               Catch::Contains("writable by every user") && Catch::Contains("chmod o-w"));
+
+    const auto path = sandbox.dir() / "mine" / "apiuser.db";
+    init_account(path, test_account(), clock);
+    REQUIRE(::chmod(path.parent_path().c_str(), 0777) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("writable by every user"));
+    REQUIRE(::chmod(path.parent_path().c_str(), 0700) == 0);
+    REQUIRE(::chown(path.c_str(), nobody, nobody) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("owned by nobody") && Catch::Contains("chown"));
+    REQUIRE(::chown(path.c_str(), 0, 0) == 0);
+    REQUIRE(::chown(path.parent_path().c_str(), nobody, nobody) == 0);
+    CHECK_THAT(refusal([&] { Store::open(path); }), Catch::Contains("directory") && Catch::Contains("owned by nobody"));
+    REQUIRE(::chown(path.parent_path().c_str(), 0, 0) == 0);
+    CHECK_NOTHROW(Store::open(path));
+}
+
 TEST_CASE("files that are not our SQLite stores are refused and never modified", "[store]") {
     test::Sandbox sandbox;
     const auto path = sandbox.dir() / "file";
@@ -174,7 +225,11 @@ TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgr
         Store store = Store::open(path, read_only);
         Session session{store, "owner", clock, random};
         CHECK(show_account(session).company == "Acme Widgets Ltd");
-        CHECK(kind_of([&] { add_member(session, {"new", "", false}); }) == ErrorKind::store);
+        CHECK(kind_of([&] { add_member(session, {"new", "", false, true}); }) == ErrorKind::store);
+        // SQLite would create the WAL and its index to read a store in WAL mode, and a later writer that
+        // cannot write them (another user's, or made while the store was 0400) would be stuck.
+        CHECK_FALSE(fs::exists(path.string() + "-wal"));
+        CHECK_FALSE(fs::exists(path.string() + "-shm"));
     }
     {
         SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
@@ -191,6 +246,86 @@ TEST_CASE("a read-only open writes nothing: an older schema is refused, not upgr
     CHECK(bytes() == before);
 }
 
+TEST_CASE("a store whose schema was altered is refused and left as it was", "[store][schema]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    const auto bytes = [&] {
+        std::ifstream file{path, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{file}, {}};
+    };
+    struct Alteration {
+        std::string sql;
+        std::string undo;
+        std::string reported;
+    };
+    const std::vector<Alteration> alterations{
+        {"CREATE TRIGGER plant AFTER INSERT ON api_users BEGIN UPDATE api_users SET previous_password_hash = "
+         "'x', previous_password_expires_at = '2099-01-01T00:00:00Z' WHERE seq = new.seq; END",
+         "DROP TRIGGER plant", "unexpected trigger 'plant'"},
+        {"CREATE VIEW everything AS SELECT * FROM api_users", "DROP VIEW everything", "unexpected view 'everything'"},
+        {"CREATE INDEX api_users_by_hash ON api_users (password_hash)", "DROP INDEX api_users_by_hash",
+         "unexpected index 'api_users_by_hash'"},
+        {"DROP TRIGGER audit_log_no_delete",
+         "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+         "    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+         "missing trigger 'audit_log_no_delete'"},
+        {"ALTER TABLE members ADD COLUMN note TEXT", "", "changed table 'members'"},
+    };
+    for (const auto& alteration : alterations) {
+        INFO(alteration.sql);
+        {
+            SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+            db.exec(alteration.sql);
+            db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        const auto before = bytes();
+        for (const StoreOptions& options : {StoreOptions{}, StoreOptions{.read_only = true}}) {
+            try {
+                Store::open(path, options);
+                FAIL("opened an altered store");
+            } catch (const Error& e) {
+                CHECK(e.kind() == ErrorKind::store);
+                CHECK_THAT(e.what(), Catch::Contains("store schema has been altered") &&
+                                         Catch::Contains(alteration.reported));
+            }
+        }
+        CHECK(bytes() == before);
+        if (alteration.undo.empty()) {
+            break;  // the last one: a column cannot be dropped back into the same SQL
+        }
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+        db.exec(alteration.undo);
+    }
+}
+
+TEST_CASE("a store of an older schema version is upgraded and then opens", "[store][schema]") {
+    test::Sandbox sandbox;
+    const auto path = sandbox.dir() / "apiuser.db";
+    {
+        // Version 0: what a store is before its first migration, an apiuser database with no tables.
+        SQLite::Database db{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+        db.exec("PRAGMA application_id = " + std::to_string(apiuser_application_id));
+    }
+    ::chmod(path.c_str(), 0600);
+    CHECK_NOTHROW(Store::open(path));
+    CHECK_NOTHROW(Store::open(path, StoreOptions{.read_only = true}));
+}
+
+TEST_CASE("a store's connection does not trust its schema", "[store][schema]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+    Store store = Store::open(path);
+    auto& db = store.impl().db();
+    CHECK(db.execAndGet("PRAGMA trusted_schema").getInt() == 0);
+    // Defensive mode: the schema cannot be rewritten through sqlite_schema.
+    db.exec("PRAGMA writable_schema = ON");
+    CHECK_THROWS(db.exec("UPDATE sqlite_schema SET sql = sql WHERE name = 'audit_log_no_delete'"));
+}
+
 TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOME", "[store]") {
     CHECK(default_store_path("/s/x.db", "/xdg", "/home/u") == fs::path{"/s/x.db"});
     CHECK(default_store_path("", "/xdg", "/home/u") == fs::path{"/xdg/apiuser/apiuser.db"});
@@ -202,8 +337,8 @@ TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOM
 TEST_CASE("only the owner and admins change things; members read; others nothing", "[store][permissions]") {
     test::AccountFixture f;
     Session& owner = *f.owner;
-    add_member(owner, {"admin", "admin@acme.example", true});
-    add_member(owner, {"plain", "", false});
+    add_member(owner, {"admin", "admin@acme.example", true, true});
+    add_member(owner, {"plain", "", false, true});
     Session admin = f.as("admin");
     Session plain = f.as("plain");
     Session stranger = f.as("stranger");
@@ -226,7 +361,7 @@ TEST_CASE("only the owner and admins change things; members read; others nothing
         CHECK(kind_of([&] { set_enabled(*refused, names, false); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { revoke(*refused, names); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_description(*refused, names[0], "y"); }) == ErrorKind::permission_denied);
-        CHECK(kind_of([&] { add_member(*refused, {"new", "", false}); }) == ErrorKind::permission_denied);
+        CHECK(kind_of([&] { add_member(*refused, {"new", "", false, true}); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_member_permission(*refused, "plain", true); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { remove_member(*refused, "admin"); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { update_account(*refused, {std::string{"New Co"}, std::nullopt}); }) ==
@@ -244,7 +379,7 @@ TEST_CASE("every change writes exactly one audit row, in its own transaction", "
     test::AccountFixture f;
     Session& owner = *f.owner;
     const auto& clock = f.clock;
-    add_member(owner, {"alice", "", false});
+    add_member(owner, {"alice", "", false, true});
     set_member_permission(owner, "alice", true);
     set_member_permission(owner, "alice", true);  // no change: no row
     const auto user = create_api_user(owner, {"Dynamics CRM", false, std::nullopt}).user;
