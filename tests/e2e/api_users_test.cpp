@@ -218,7 +218,7 @@ TEST_CASE("on a terminal, create prompts twice with echo off", "[e2e][create][pa
 }
 
 TEST_CASE(
-    "--password-stdin on a terminal asks with echo off instead of reading typed, echoed input",
+    "with --password-stdin, a terminal is asked with echo off instead of reading typed, echoed input",
     "[e2e][create][password][pty]") {
     Sandbox s;
     s.init();

@@ -358,7 +358,7 @@ TEST_CASE("a store the user may not reach: 'Permission denied' comes with a hint
     }
 }
 
-TEST_CASE("--as is decided by real privilege: root of a user namespace is refused",
+TEST_CASE("the --as option is decided by real privilege: root of a user namespace is refused",
           "[e2e][permissions]") {
     Sandbox s;
     s.init();
@@ -382,7 +382,7 @@ TEST_CASE("--as is decided by real privilege: root of a user namespace is refuse
     CHECK_THAT(r.err, Catch::Contains("only root"));
 }
 
-TEST_CASE("--as naming yourself needs no privilege", "[e2e][permissions]") {
+TEST_CASE("the --as option naming yourself needs no privilege", "[e2e][permissions]") {
     if (!running_as_root()) {
         WARN("skipped: needs root to run a command as another uid");
         return;
