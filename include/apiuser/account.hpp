@@ -29,12 +29,14 @@ struct NewAccount {
     std::string owner_login;
     std::string owner_email;  // may be empty
     Argon2Params argon2 = recommended_argon2_params;
+    // Accept `argon2` above the budget of argon2_cost.hpp (every attempt to authenticate would cost that).
+    bool force_argon2 = false;
 };
 
 // Creates the store at `path` and in it the account described by `account`, owned by
 // `account.owner_login`, all in one transaction: on any failure no file is left behind. Throws
 // Error(invalid_state) if anything already exists at `path`, Error(invalid_input) for a bad company,
-// domain, login, email or Argon2 parameters. `before_commit`, when given, is called with the new settings
+// domain, login, email or Argon2 parameters (also parameters above the budget, unless `force_argon2`). `before_commit`, when given, is called with the new settings
 // just before the transaction commits (to print them, say); if it throws, the store is not created.
 AccountSettings init_account(const std::filesystem::path& path, const NewAccount& account, const Clock& clock,
                              const StoreOptions& options = {},
@@ -47,9 +49,13 @@ AccountSettings show_account(Session& session);
 struct AccountChanges {
     std::optional<std::string> company;
     std::optional<Argon2Params> argon2;
+    // Accept `argon2` above the budget of argon2_cost.hpp (every attempt to authenticate would cost that).
+    bool force_argon2 = false;
 };
 
-// Applies `changes` (owner or admin only, audited) and returns the new settings.
+// Applies `changes` (owner or admin only, audited) and returns the new settings. Throws
+// Error(invalid_input) for a bad company or Argon2 parameters, including parameters above the budget unless
+// `changes.force_argon2`.
 AccountSettings update_account(Session& session, const AccountChanges& changes);
 
 // True when `params` are below the recommended cost (allowed, but worth a warning).

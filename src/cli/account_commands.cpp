@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <apiuser/account.hpp>
-#include <apiuser/argon2_cost.hpp>
 #include <apiuser/errors.hpp>
 
 #include "context.hpp"
@@ -18,19 +17,6 @@ struct AccountOptions {
     bool force = false;
     bool json = false;
 };
-
-// Every attempt to authenticate, also by an unknown name, costs what the setting costs: say so when that is
-// more than an API server should pay.
-void warn_if_costly(Console& console, const Argon2Params& params) {
-    if (above_recommended(params)) {
-        console.warning(fmt::format("Argon2 parameters {} cost {:.1f} times the recommended {}, and {} MiB, per "
-                                    "attempt to authenticate, also by an unknown name",
-                                    to_string(params),
-                                    static_cast<double>(argon2_work(params)) /
-                                        static_cast<double>(argon2_work(recommended_argon2_params)),
-                                    to_string(recommended_argon2_params), params.memory_kib / 1024));
-    }
-}
 
 void print(Context& context, const AccountSettings& account, bool json) {
     if (json) {
@@ -51,7 +37,7 @@ void run_set(Context& context, const AccountOptions& options) {
     }
     if (!options.argon2.empty()) {
         changes.argon2 = parse_argon2_params(options.argon2);
-        require_argon2_within_budget(*changes.argon2, options.force);
+        changes.force_argon2 = options.force;
     }
     if (!changes.company && !changes.argon2) {
         throw Error(ErrorKind::invalid_input, "account set needs --company or --argon2",

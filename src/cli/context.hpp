@@ -23,7 +23,7 @@ namespace apiuser::cli {
 
 struct GlobalOptions {
     std::string store;  // --store PATH
-    std::string as;     // --as LOGIN (root only)
+    std::string as;     // --as LOGIN (root, or the caller's own login)
 };
 
 class Context {

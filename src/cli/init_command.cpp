@@ -14,6 +14,7 @@ struct InitOptions {
     std::string domain{default_api_user_domain};
     std::string owner_email;
     std::string argon2;
+    bool force = false;
     bool json = false;
 };
 
@@ -27,10 +28,12 @@ void run_init(Context& context, const InitOptions& options) {
     if (!options.argon2.empty()) {
         request.argon2 = parse_argon2_params(options.argon2);
     }
+    request.force_argon2 = options.force;
     const auto path = context.store_path();
     // Printed before the store is committed, so that a result that cannot be written leaves no store.
     init_account(path, request, context.clock(), context.store_options(), [&](const AccountSettings& account) {
         warn_if_weak(console, account.argon2);
+        warn_if_costly(console, account.argon2);
         if (options.json) {
             auto document = to_json(account);
             document["store"] = path.string();
@@ -60,6 +63,9 @@ void add_init_command(Commands& commands) {
     init->add_option("--argon2", options->argon2,
                      "Argon2id cost for password hashes (default m=19456,t=2,p=1, OWASP's recommendation)")
         ->type_name("m=KiB,t=N,p=N");
+    init->add_flag("--force", options->force,
+                   "Accept --argon2 above the budget (256 MiB; memory x iterations 1 GiB): every attempt, even "
+                   "by an unknown name, costs that");
     init->add_flag("--json", options->json, "Print the new account as JSON");
     commands.on_change(init, [&context = commands.context(), options] { run_init(context, *options); });
 }

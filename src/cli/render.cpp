@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <apiuser/argon2_cost.hpp>
+
 #include "render.hpp"
 
 namespace apiuser::cli {
@@ -163,6 +165,19 @@ void warn_if_weak(Console& console, const Argon2Params& params) {
     if (below_recommended(params)) {
         console.warning(fmt::format("Argon2 parameters {} are below the recommended {}: use them only for tests",
                                     to_string(params), to_string(recommended_argon2_params)));
+    }
+}
+
+// Every attempt to authenticate, also by an unknown name, costs what the setting costs: say so when that is
+// more than an API server should pay.
+void warn_if_costly(Console& console, const Argon2Params& params) {
+    if (above_recommended(params)) {
+        console.warning(fmt::format("Argon2 parameters {} cost {:.1f} times the recommended {}, and {} MiB, per "
+                                    "attempt to authenticate, also by an unknown name",
+                                    to_string(params),
+                                    static_cast<double>(argon2_work(params)) /
+                                        static_cast<double>(argon2_work(recommended_argon2_params)),
+                                    to_string(recommended_argon2_params), params.memory_kib / 1024));
     }
 }
 

@@ -44,6 +44,9 @@ void print_generated_password(Console& console, const Secret& password);
 
 // Warns on stderr when `params` are below the recommended Argon2 cost.
 void warn_if_weak(Console& console, const Argon2Params& params);
+// Warns when every attempt to authenticate, also by an unknown name, would cost more than an API server
+// should pay (argon2_cost.hpp's recommended maximum).
+void warn_if_costly(Console& console, const Argon2Params& params);
 
 // Prints "[", then one element per call of `add`, then "]": a JSON array that never sits whole in memory.
 class JsonArrayWriter {

@@ -225,7 +225,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
                        "The store file (default: $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else "
                        "~/.local/share/apiuser/apiuser.db)")
             ->type_name("PATH");
-        app.add_option("--as", global.as, "Act as this member (root only)")->type_name("LOGIN");
+        app.add_option("--as", global.as, "Act as this member (needs root, or your own login)")->type_name("LOGIN");
         bool show_version = false;
         bool verbose = false;
         app.add_flag("--version,-V", show_version, "Show the version and exit (with --verbose: library versions)");

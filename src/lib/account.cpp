@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <apiuser/account.hpp>
+#include <apiuser/argon2_cost.hpp>
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
 #include <apiuser/username.hpp>
@@ -49,6 +50,7 @@ AccountSettings init_account(const std::filesystem::path& path, const NewAccount
         validate_email(request.owner_email);
     }
     validate_argon2(request.argon2);
+    require_argon2_within_budget(request.argon2, request.force_argon2);
 
     const auto now = clock.now();
     AccountSettings account{request.company, domain, request.argon2, now, request.owner_login};
@@ -93,6 +95,7 @@ AccountSettings update_account(Session& session, const AccountChanges& changes) 
     }
     if (changes.argon2) {
         validate_argon2(*changes.argon2);
+        require_argon2_within_budget(*changes.argon2, changes.force_argon2);
     }
     AccountSettings account;
     session.store.impl().write([&](SQLite::Database& db) {

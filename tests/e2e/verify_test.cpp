@@ -350,3 +350,21 @@ TEST_CASE("account set refuses Argon2 parameters above the budget unless --force
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
 }
+
+TEST_CASE("init holds --argon2 to the same budget as account set: no store above it unless --force",
+          "[e2e][account][init]") {
+    Sandbox s;
+    const std::vector<std::string> gigabyte{"init", "--company", "Acme Widgets Ltd", "--argon2",
+                                            "m=1048576,t=100,p=1"};
+    check_error_output(s.run(gigabyte), gigabyte, 2);
+    CHECK_FALSE(std::filesystem::exists(s.store()));
+
+    auto forced = gigabyte;
+    forced.push_back("--force");
+    const auto r = s.run(forced);
+    INFO(describe(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("per attempt") != std::string::npos);
+    CHECK(json::parse(s.run({"account", "show", "--json"}).out)["argon2"] ==
+          json{{"m", 1048576}, {"t", 100}, {"p", 1}});
+}

@@ -163,6 +163,17 @@ TEST_CASE("consecutive failures are counted until the next success", "[authentic
     CHECK(f.user().failed_attempts == 0);
 }
 
+TEST_CASE("update_account refuses Argon2 parameters above the budget unless forced, and changes nothing",
+          "[authenticator][budget]") {
+    Fixture f;
+    const auto before = show_account(*f.owner).argon2;
+    AccountChanges changes{std::nullopt, Argon2Params{1048576, 100, 1}};
+    CHECK(kind_of([&] { update_account(*f.owner, changes); }) == ErrorKind::invalid_input);
+    CHECK(show_account(*f.owner).argon2 == before);
+    changes.force_argon2 = true;
+    CHECK(update_account(*f.owner, changes).argon2 == Argon2Params{1048576, 100, 1});
+}
+
 TEST_CASE("a hash weaker than the store's setting is upgraded on success", "[authenticator]") {
     Fixture f;
     update_account(*f.owner, {std::nullopt, Argon2Params{32, 2, 1}});
