@@ -280,7 +280,8 @@ void check_companion_files(const fs::path& path) {
     for (const char* suffix : {"-wal", "-shm"}) {
         const auto companion = with_suffix(path, suffix);
         const auto size = size_of(companion);
-        if (size && ::access(companion.c_str(), W_OK) != 0) {
+        // ENOENT: the last connection of another process closed, and SQLite removed the file, since lstat.
+        if (size && ::access(companion.c_str(), W_OK) != 0 && errno != ENOENT) {
             blocking.push_back(quoted(companion));
             wal_holds_changes = wal_holds_changes || (std::string_view{suffix} == "-wal" && *size > 0);
         }
