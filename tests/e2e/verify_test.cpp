@@ -292,7 +292,7 @@ TEST_CASE("passwd needs the admin permission", "[e2e][passwd]") {
     CHECK(s.store_bytes() == before);
 }
 
-TEST_CASE("account set raises the Argon2 cost; verify upgrades old hashes", "[e2e][account]") {
+TEST_CASE("account set raises the Argon2 cost, and verify upgrades old hashes", "[e2e][account]") {
     Sandbox s;
     s.init();
     const auto user = create_with_password(s, password);

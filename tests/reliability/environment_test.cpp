@@ -379,7 +379,7 @@ TEST_CASE("environment: a truncated store is reported as damaged by every comman
     CHECK(succeeded == 0);
 }
 
-TEST_CASE("environment: flipped bytes never crash apiuser; a damaged page is reported and the store left alone",
+TEST_CASE("environment: flipped bytes never crash apiuser, a damaged page is reported and the store left alone",
           "[reliability][environment]") {
     apiuser::reliability::Tally tried{"environment", "flipped-byte runs"};
     Sandbox pristine;

@@ -53,7 +53,7 @@ struct Fixture : test::AccountFixture {
 
 }  // namespace
 
-TEST_CASE("the right password authenticates; each failure says why, for the server's logs only", "[authenticator]") {
+TEST_CASE("the right password authenticates, each failure says why, for the server's logs only", "[authenticator]") {
     Fixture f;
     auto auth = f.authenticator();
     const auto ok = auth.authenticate(f.username, first_password);
@@ -383,7 +383,7 @@ TEST_CASE("authenticate is safe from several threads at once", "[authenticator][
     CHECK(failures == 100);
 }
 
-TEST_CASE("at most max_concurrent_hashes calls hash at once; the others wait their turn", "[authenticator][threads]") {
+TEST_CASE("at most max_concurrent_hashes calls hash at once, the others wait their turn", "[authenticator][threads]") {
     Fixture f;
     update_account(*f.owner, {std::nullopt, Argon2Params{1024, 1, 1}});
     for (const unsigned limit : {1u, 2u}) {

@@ -334,7 +334,7 @@ TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOM
     CHECK_THROWS_AS(default_store_path(nullptr, nullptr, nullptr), Error);
 }
 
-TEST_CASE("only the owner and admins change things; members read; others nothing", "[store][permissions]") {
+TEST_CASE("only the owner and admins change things, members read, others nothing", "[store][permissions]") {
     test::AccountFixture f;
     Session& owner = *f.owner;
     add_member(owner, {"admin", "admin@acme.example", true, true});
