@@ -63,9 +63,10 @@ done
 echo "package_test: built ${packages[*]} $version"
 
 # lintian: not one error or warning (an override needs a line in the repository saying why). It runs as
-# nobody, as it asks to be run (and then says nothing at all about a clean package).
+# nobody, as it asks to be run (and then says nothing at all about a clean package), from a directory it can enter:
+# the checkout may sit in a private (0700) directory, and lintian cannot start in one.
 chmod 755 "$work" "$work/out"
-if ! runuser -u nobody -- lintian --fail-on error,warning "${deb[@]}" >"$work/lintian.log" 2>&1 ||
+if ! (cd "$work" && runuser -u nobody -- lintian --fail-on error,warning "${deb[@]}") >"$work/lintian.log" 2>&1 ||
     [[ -s $work/lintian.log ]]; then
     fail "lintian reports:"
     cat "$work/lintian.log" >&2
