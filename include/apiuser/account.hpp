@@ -17,7 +17,7 @@ inline constexpr std::string_view default_api_user_domain = "apiconnector.com";
 // The account (the company) a store belongs to.
 struct AccountSettings {
     std::string company;
-    std::string domain;  // the email domain of generated API usernames
+    std::string domain;   // the email domain of generated API usernames
     Argon2Params argon2;  // parameters for new password hashes
     Timestamp created_at;
     std::string owner;  // login of the account owner
@@ -36,8 +36,9 @@ struct NewAccount {
 // Creates the store at `path` and in it the account described by `account`, owned by
 // `account.owner_login`, all in one transaction: on any failure no file is left behind. Throws
 // Error(invalid_state) if anything already exists at `path`, Error(invalid_input) for a bad company,
-// domain, login, email or Argon2 parameters (also parameters above the budget, unless `force_argon2`). `before_commit`, when given, is called with the new settings
-// just before the transaction commits (to print them, say); if it throws, the store is not created.
+// domain, login, email or Argon2 parameters (also parameters above the budget, unless `force_argon2`). `before_commit`,
+// when given, is called with the new settings just before the transaction commits (to print them, say); if it throws,
+// the store is not created.
 AccountSettings init_account(const std::filesystem::path& path, const NewAccount& account, const Clock& clock,
                              const StoreOptions& options = {},
                              const std::function<void(const AccountSettings&)>& before_commit = {});

@@ -40,8 +40,7 @@ struct ApiUserFilter {
 
 // Calls `sink` for each API user matching `filter`, in creation order, streaming (memory does not grow
 // with the number of users); any member may list.
-void list_api_users(Session& session, const ApiUserFilter& filter,
-                    const std::function<void(const ApiUser&)>& sink);
+void list_api_users(Session& session, const ApiUserFilter& filter, const std::function<void(const ApiUser&)>& sink);
 
 // Returns the API user named by `reference`: its username (any case) or its 12-hex id. Throws
 // Error(not_found), suggesting close names, when there is none.

@@ -27,7 +27,6 @@ struct AuditFilter {
 
 // Calls `sink` for each entry matching `filter`, oldest first, without holding them all in memory; any
 // member may read the log.
-void read_audit_log(Session& session, const AuditFilter& filter,
-                    const std::function<void(const AuditEntry&)>& sink);
+void read_audit_log(Session& session, const AuditFilter& filter, const std::function<void(const AuditEntry&)>& sink);
 
 }  // namespace apiuser

@@ -52,14 +52,14 @@ struct AuthenticatorOptions {
 //
 // authenticate() is safe to call from many threads at once: each call borrows one of a small pool of
 // SQLite connections and hashes outside any lock, at most max_concurrent_hashes calls at a time (one per
-// core by default), so that memory stays bounded however many attempts arrive. Every call does at least the Argon2id work of one check
-// with the store's current parameters, whatever the name: a decoy for unknown and revoked names and
+// core by default), so that memory stays bounded however many attempts arrive. Every call does at least the Argon2id
+// work of one check with the store's current parameters, whatever the name: a decoy for unknown and revoked names and
 // damaged hashes, a decoy for the difference after a hash made with cheaper (older) parameters. So timing
 // tells neither whether a username exists, nor its state, nor the age of its hash. (A wrong password
 // during a passwd --keep-old-for window costs two checks; a hash costlier than the current setting
 // costs what it costs until its user next logs in.)
 class Authenticator {
-public:
+  public:
     // Opens the store at `store_path`; throws Error(store) if it cannot be used.
     explicit Authenticator(const std::filesystem::path& store_path, AuthenticatorOptions options = {});
     ~Authenticator();
@@ -76,7 +76,7 @@ public:
     // for monitoring.
     std::size_t peak_concurrent_hashes() const;
 
-private:
+  private:
     class Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -12,14 +12,14 @@ using Timestamp = std::chrono::sys_seconds;
 
 // The source of "now", injected so that tests can move time without sleeping.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual Timestamp now() const = 0;
 };
 
 // The real wall clock.
 class SystemClock final : public Clock {
-public:
+  public:
     Timestamp now() const override;
 };
 

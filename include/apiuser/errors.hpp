@@ -23,26 +23,26 @@ enum class ErrorKind {
 // Every failure the library reports. `what()` is one line naming the problem; `hint()` (maybe
 // empty) says what to do about it. Neither ever contains a secret.
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message, std::string hint = {})
         : std::runtime_error(message), kind_(kind), hint_(std::move(hint)) {}
 
     ErrorKind kind() const noexcept { return kind_; }
     const std::string& hint() const noexcept { return hint_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::string hint_;
 };
 
 // A password that breaks the policy; carries every violation, not only the first.
 class PasswordRejected : public Error {
-public:
+  public:
     explicit PasswordRejected(std::vector<PasswordViolation> violations);
 
     const std::vector<PasswordViolation>& violations() const noexcept { return violations_; }
 
-private:
+  private:
     std::vector<PasswordViolation> violations_;
 };
 

@@ -8,7 +8,7 @@ namespace apiuser {
 
 // The source of randomness, injected so that tests can be reproducible.
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     // Fills `out` with random bytes.
     virtual void fill(std::span<std::uint8_t> out) = 0;
@@ -16,7 +16,7 @@ public:
 
 // The operating system's cryptographic generator (getrandom), through Botan's System_RNG.
 class SystemRandom final : public Random {
-public:
+  public:
     void fill(std::span<std::uint8_t> out) override;
 };
 

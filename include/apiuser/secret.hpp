@@ -35,7 +35,7 @@ struct WipingAllocator {
 // A password or other secret held in memory that is wiped when released. Deliberately not
 // printable and not implicitly convertible to std::string, so that it cannot leak into a message.
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string_view bytes) : bytes_(bytes.begin(), bytes.end()) {}
 
@@ -55,7 +55,7 @@ public:
 
     friend bool operator==(const Secret& a, const Secret& b) noexcept;
 
-private:
+  private:
     std::vector<char, WipingAllocator<char>> bytes_;
 };
 

@@ -24,7 +24,7 @@ struct StoreOptions {
 // and an apiuser database of a schema this build knows; otherwise it is refused and left untouched.
 // A Store is one connection with one transaction at a time: use it from one thread at a time.
 class Store {
-public:
+  public:
     // Creates a new, empty store file at `path` with mode 0600 (its missing parent directories 0700),
     // refusing if anything exists there. The schema is written by `init_account`, in the same transaction
     // as the account.
@@ -55,7 +55,7 @@ public:
     class Impl;
     Impl& impl() noexcept { return *impl_; }
 
-private:
+  private:
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
@@ -63,7 +63,6 @@ private:
 // Where the store lives when no --store is given: `apiuser_store` ($APIUSER_STORE) if set and not
 // empty, else `xdg_data_home`/apiuser/apiuser.db ($XDG_DATA_HOME, if absolute), else
 // `home`/.local/share/apiuser/apiuser.db. Throws Error(store) when none of them is usable.
-std::filesystem::path default_store_path(const char* apiuser_store, const char* xdg_data_home,
-                                         const char* home);
+std::filesystem::path default_store_path(const char* apiuser_store, const char* xdg_data_home, const char* home);
 
 }  // namespace apiuser

@@ -65,8 +65,8 @@ void add_account_commands(Commands& commands) {
     commands.on_run(show, [&context, show_options] { run_show(context, *show_options); });
 
     auto set_options = std::make_shared<AccountOptions>();
-    auto* set = commands.add(*account, "set", "Change the company name or the Argon2id cost of new hashes",
-                             "Commands", "apiuser account set --company \"Acme Widgets Ltd\"");
+    auto* set = commands.add(*account, "set", "Change the company name or the Argon2id cost of new hashes", "Commands",
+                             "apiuser account set --company \"Acme Widgets Ltd\"");
     set->add_option("--company", set_options->company, "The company name (passwords may not contain it)")
         ->type_name("NAME")
         ->each([set_options](const std::string&) { set_options->company_given = true; });

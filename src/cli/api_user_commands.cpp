@@ -51,9 +51,8 @@ void run_create(Context& context, const CreateOptions& options) {
         // Fail before asking a person for a password that could not be used.
         check_may_manage_account(session, "create API users");
     }
-    const PasswordPrompt prompt{
-        SafeText{"Password: "}, /*confirm=*/true,
-        [&session](const Secret& typed) { check_new_password(session, typed); }};
+    const PasswordPrompt prompt{SafeText{"Password: "}, /*confirm=*/true,
+                                [&session](const Secret& typed) { check_new_password(session, typed); }};
     NewApiUser request{options.description, options.disabled,
                        read_password(options.password, prompt, /*allow_generate=*/true)};
     const auto created = create_api_user(session, request, options.dry_run);
@@ -107,17 +106,16 @@ void run_list(Context& context, const ListOptions& options) {
         writer.finish();
         return;
     }
-    Table table{
-        console,
-        {{"USERNAME", {}},
-         {"STATUS",
-          [&console](std::string_view s) {
-              const auto end = s.find(' ');
-              return console.status(s.substr(0, end)).append(end == s.npos ? "" : s.substr(end));
-          }},
-         {"DESCRIPTION", {}},
-         {"CREATED", {}},
-         {"LAST USED", {}}}};
+    Table table{console,
+                {{"USERNAME", {}},
+                 {"STATUS",
+                  [&console](std::string_view s) {
+                      const auto end = s.find(' ');
+                      return console.status(s.substr(0, end)).append(end == s.npos ? "" : s.substr(end));
+                  }},
+                 {"DESCRIPTION", {}},
+                 {"CREATED", {}},
+                 {"LAST USED", {}}}};
     list_api_users(context.session(), filter, [&](const ApiUser& user) {
         table.add({user.username, std::string{to_string(user.status)}, user.description,
                    format_timestamp(user.created_at), format_optional_time(user.last_used_at)});
@@ -191,8 +189,7 @@ void run_revoke(Context& context, const StatusOptions& options) {
         for (const auto& name : options.usernames) {
             const auto user = describe_api_user(session, name);
             if (user.status != ApiUserStatus::revoked) {
-                question.append(fmt::format("  {}  {}", user.username, user.description))
-                    .separator('\n');
+                question.append(fmt::format("  {}  {}", user.username, user.description)).separator('\n');
                 any = true;
             }
         }
@@ -206,7 +203,8 @@ void run_revoke(Context& context, const StatusOptions& options) {
 }
 
 void add_username_arguments(CLI::App* command, StatusOptions& options) {
-    command->add_option("USERNAME", options.usernames, "API usernames (any case), their local parts, or their 12-hex ids")
+    command
+        ->add_option("USERNAME", options.usernames, "API usernames (any case), their local parts, or their 12-hex ids")
         ->required();
     command->add_flag("--json", options.json, "Print the resulting API users as a JSON array");
 }
@@ -228,11 +226,11 @@ void add_api_user_commands(Commands& commands) {
     create->add_flag("--disabled", create_options->disabled, "Create it disabled (it cannot authenticate yet)");
     add_password_options(*create, create_options->password, true);
     auto* create_json = create->add_flag("--json", create_options->json, "Print the new API user as JSON");
-    create->add_flag("--quiet,-q", create_options->quiet,
-                     "Print only the username (and a generated password on the next line); with --dry-run, nothing")
+    create
+        ->add_flag("--quiet,-q", create_options->quiet,
+                   "Print only the username (and a generated password on the next line); with --dry-run, nothing")
         ->excludes(create_json);
-    create->add_flag("--dry-run", create_options->dry_run,
-                     "Check permission, description and password; write nothing");
+    create->add_flag("--dry-run", create_options->dry_run, "Check permission, description and password; write nothing");
     commands.on_change(create, [&context, create_options] { run_create(context, *create_options); });
 
     auto list_options = std::make_shared<ListOptions>();
@@ -246,8 +244,9 @@ void add_api_user_commands(Commands& commands) {
     commands.on_run(list, [&context, list_options] { run_list(context, *list_options); });
 
     auto describe_options = std::make_shared<DescribeOptions>();
-    auto* describe = commands.add(app, "describe", "Show every field of an API user, or change its description", group,
-                                  "apiuser describe apiuser-3f9a1c2b7d4e@apiconnector.com --description \"Dynamics CRM\"");
+    auto* describe =
+        commands.add(app, "describe", "Show every field of an API user, or change its description", group,
+                     "apiuser describe apiuser-3f9a1c2b7d4e@apiconnector.com --description \"Dynamics CRM\"");
     describe->add_option("USERNAME", describe_options->username, username_help)->required();
     commands
         .allow_empty(describe->add_option("--description", describe_options->description,
@@ -273,7 +272,8 @@ void add_api_user_commands(Commands& commands) {
     auto* revoke_command = commands.add(app, "revoke", "Revoke API users for good: erase their password hashes", group,
                                         "apiuser revoke --yes apiuser-3f9a1c2b7d4e@apiconnector.com");
     add_username_arguments(revoke_command, *revoke_options);
-    revoke_command->add_flag("--yes,-y", revoke_options->yes, "Do not ask for confirmation (needed without a terminal)");
+    revoke_command->add_flag("--yes,-y", revoke_options->yes,
+                             "Do not ask for confirmation (needed without a terminal)");
     commands.on_change(revoke_command, [&context, revoke_options] { run_revoke(context, *revoke_options); });
 }
 

@@ -41,8 +41,7 @@ struct Candidate {
 
 // Usernames and ids are ASCII, and a person may type them in any case.
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+    return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
            });
 }
@@ -51,10 +50,14 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && starts_with_ignoring_case(a, b);
 }
 
-bool hidden(const CLI::App* command) { return command->get_group().empty(); }
+bool hidden(const CLI::App* command) {
+    return command->get_group().empty();
+}
 
 // A flag is an option that expects no value (CLI11 still gives it a type size of one).
-bool takes_value(const CLI::Option* option) { return option->get_items_expected_max() > 0; }
+bool takes_value(const CLI::Option* option) {
+    return option->get_items_expected_max() > 0;
+}
 
 // The option `name` ("--store", "-q") as `command` parses it: its own, else (CLI11's fallthrough) a
 // parent's.
@@ -155,9 +158,11 @@ Line read_line(const CLI::App& app, const std::vector<std::string>& words) {
 }
 
 class Completer {
-public:
+  public:
     Completer(const CLI::App& app, Console& console, const std::vector<std::string>& words)
-        : app_(app), console_(console), line_(read_line(app, {words.begin(), words.end() - 1})),
+        : app_(app),
+          console_(console),
+          line_(read_line(app, {words.begin(), words.end() - 1})),
           current_(words.back()) {}
 
     // Returns the candidates for the current word.
@@ -179,7 +184,7 @@ public:
         return std::move(candidates_);
     }
 
-private:
+  private:
     void offer(std::string value, std::string description = {}) {
         candidates_.push_back({std::move(value), std::move(description)});
     }
@@ -243,7 +248,8 @@ private:
     // more.
     bool complete_positional() {
         auto before = line_.positionals.size();
-        for (const auto* positional : line_.command->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
+        for (const auto* positional :
+             line_.command->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
             const auto capacity = static_cast<std::size_t>(positional->get_items_expected_max());
             if (before >= capacity) {
                 before -= capacity;

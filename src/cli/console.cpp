@@ -1,6 +1,4 @@
-#include <unistd.h>
-#include <unistr.h>
-#include <uniwidth.h>
+#include "console.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,10 +9,11 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
+#include <unistr.h>
+#include <uniwidth.h>
 
 #include <apiuser/errors.hpp>
-
-#include "console.hpp"
 
 namespace apiuser::cli {
 
@@ -30,7 +29,9 @@ constexpr int green = 32;
 constexpr int yellow = 33;
 constexpr int cyan = 36;
 
-std::string coloured(std::string_view text, int colour) { return fmt::format("\x1b[{}m{}\x1b[0m", colour, text); }
+std::string coloured(std::string_view text, int colour) {
+    return fmt::format("\x1b[{}m{}\x1b[0m", colour, text);
+}
 
 // Error messages quote what they refuse: a 100 KiB argument must not make the one error line 100 KiB long.
 constexpr std::size_t max_message_bytes = 1000;
@@ -117,8 +118,7 @@ void SafeText::trim_end() {
     }
 }
 
-Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal,
-                 bool colour)
+Console::Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour)
     : out_(out),
       err_(err),
       out_is_terminal_(out_is_terminal),
@@ -135,15 +135,18 @@ void Console::emit(std::string_view line) {
     out_ << line << '\n';
 }
 
-void Console::result(std::string_view text) { emit(terminal_safe(text)); }
+void Console::result(std::string_view text) {
+    emit(terminal_safe(text));
+}
 
-void Console::result(const SafeText& text) { emit(text.str()); }
+void Console::result(const SafeText& text) {
+    emit(text.str());
+}
 
 void Console::secret_result(std::string_view label, const Secret& password) {
     const auto bytes = password.view();
     if (!std::all_of(bytes.begin(), bytes.end(), [](char c) { return c >= 0x21 && c <= 0x7e; })) {
-        throw std::logic_error(
-            "Console::secret_result: a generated password must be printable ASCII");
+        throw std::logic_error("Console::secret_result: a generated password must be printable ASCII");
     }
     const auto safe_label = terminal_safe(label);
     Secret line;
@@ -235,7 +238,9 @@ void Console::json(const Json& document, const Secret* password) {
     emit(line.view());
 }
 
-void Console::json_error(const Json& document) { err_ << dump(with_warnings(document), err_is_terminal_) << '\n'; }
+void Console::json_error(const Json& document) {
+    err_ << dump(with_warnings(document), err_is_terminal_) << '\n';
+}
 
 void Console::flush_warnings() {
     for (const auto& message : warnings_) {
@@ -244,11 +249,12 @@ void Console::flush_warnings() {
     warnings_.clear();
 }
 
-void Console::detail(std::string_view text) { err_ << "  - " << terminal_safe(text) << '\n'; }
+void Console::detail(std::string_view text) {
+    err_ << "  - " << terminal_safe(text) << '\n';
+}
 
 void Console::diagnostic(std::string_view label, int colour, const SafeText& message) {
-    const std::string prefix =
-        colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
+    const std::string prefix = colour_ && err_is_terminal_ ? coloured(label, colour) : std::string{label};
     err_ << "apiuser: " << prefix << ": " << message.str() << '\n';
 }
 

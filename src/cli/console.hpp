@@ -55,7 +55,7 @@ class SafeText {
 };
 
 class Console {
-public:
+  public:
     Console(std::ostream& out, std::ostream& err, bool out_is_terminal, bool err_is_terminal, bool colour);
 
     std::ostream& out() { return out_; }

@@ -1,5 +1,4 @@
-#include <pwd.h>
-#include <unistd.h>
+#include "context.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,8 +13,6 @@
 
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
-
-#include "context.hpp"
 
 namespace apiuser::cli {
 
@@ -109,8 +106,7 @@ std::string Context::actor() const {
         return options_.as;
     }
     if (!own) {
-        throw Error(ErrorKind::store,
-                    fmt::format("cannot tell who you are: uid {} has no login name", uid),
+        throw Error(ErrorKind::store, fmt::format("cannot tell who you are: uid {} has no login name", uid),
                     "run apiuser as a user with an entry in the password database");
     }
     return *own;
@@ -150,10 +146,10 @@ void Context::publish() {
         store_->commit_held();
     } catch (const Error& e) {
         // Rare (the write lock is already ours), but the result is out: say plainly that it does not hold.
-        throw Error(e.kind(),
-                    fmt::format("{}; the change was NOT saved, so the result printed on standard output is void",
-                                e.what()),
-                    e.hint());
+        throw Error(
+            e.kind(),
+            fmt::format("{}; the change was NOT saved, so the result printed on standard output is void", e.what()),
+            e.hint());
     }
 }
 
@@ -180,8 +176,8 @@ namespace {
 
 void reject_empty_values(CLI::App& command, const std::set<const CLI::Option*>& may_be_empty) {
     static const CLI::Validator non_empty{
-        [](const std::string& value) { return value.empty() ? std::string{"must not be empty"} : std::string{}; },
-        "", "non-empty"};
+        [](const std::string& value) { return value.empty() ? std::string{"must not be empty"} : std::string{}; }, "",
+        "non-empty"};
     for (auto* option : command.get_options()) {
         if (option->nonpositional() && option->get_type_size_max() > 0 && !may_be_empty.contains(option)) {
             option->check(non_empty);
@@ -200,7 +196,9 @@ bool Commands::allows_empty(std::string_view name) const {
            });
 }
 
-void Commands::reject_empty_values() { cli::reject_empty_values(app_, may_be_empty_); }
+void Commands::reject_empty_values() {
+    cli::reject_empty_values(app_, may_be_empty_);
+}
 
 void Commands::on_run(CLI::App* command, Action action) {
     command->callback([this, command, action = std::move(action)] {

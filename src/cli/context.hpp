@@ -27,7 +27,7 @@ struct GlobalOptions {
 };
 
 class Context {
-public:
+  public:
     Context(Console& console, const GlobalOptions& options) : console_(console), options_(options) {}
 
     Console& console() { return console_; }
@@ -59,7 +59,7 @@ public:
     const Clock& clock() const { return clock_; }
     Random& random() { return random_; }
 
-private:
+  private:
     Console& console_;
     const GlobalOptions& options_;
     SystemClock clock_;
@@ -79,7 +79,7 @@ using Action = std::function<void()>;
 
 // Builds the command tree: each command file adds its commands through this.
 class Commands {
-public:
+  public:
     Commands(CLI::App& app, Context& context) : app_(app), context_(context) {}
 
     CLI::App& app() { return app_; }
@@ -87,8 +87,8 @@ public:
 
     // Adds the command `name` under `parent`, listed under `group` in the parent's help, with `example`
     // (a realistic command line) at the end of its own help.
-    CLI::App* add(CLI::App& parent, const std::string& name, const std::string& description,
-                  const std::string& group, const std::string& example);
+    CLI::App* add(CLI::App& parent, const std::string& name, const std::string& description, const std::string& group,
+                  const std::string& example);
 
     // Runs `action` after parsing when `command` is the command given.
     void on_run(CLI::App* command, Action action);
@@ -112,7 +112,7 @@ public:
     // Whether the option `name` ("--description") is one that allow_empty() was given.
     bool allows_empty(std::string_view name) const;
 
-private:
+  private:
     CLI::App& app_;
     Context& context_;
     Action selected_;

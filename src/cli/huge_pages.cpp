@@ -1,7 +1,4 @@
-#include <sys/auxv.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <unistd.h>
+#include "huge_pages.hpp"
 
 #include <array>
 #include <cstdlib>
@@ -9,7 +6,10 @@
 #include <string>
 #include <string_view>
 
-#include "huge_pages.hpp"
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace apiuser::cli {
 

@@ -39,8 +39,8 @@ void run_init(Context& context, const InitOptions& options) {
             document["store"] = path.string();
             console.json(document);
         } else {
-            console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}",
-                                       path.string(), account.company, account.domain, account.owner));
+            console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", path.string(),
+                                       account.company, account.domain, account.owner));
         }
         context.publish();
     });

@@ -1,9 +1,9 @@
+#include "json_writer.hpp"
+
 #include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
-
-#include "json_writer.hpp"
 
 namespace apiuser::cli {
 
@@ -11,7 +11,9 @@ namespace {
 
 // True for a byte that nlohmann's serializer would ever write differently: C0 controls, quote, backslash,
 // DEL (escaped for a terminal) and every byte beyond ASCII.
-constexpr bool needs_serializer(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f; }
+constexpr bool needs_serializer(unsigned char c) {
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f;
+}
 
 }  // namespace
 
@@ -53,7 +55,8 @@ void JsonWriter::null() {
 void JsonWriter::append_string(std::string_view value) {
     // Almost every string is plain ASCII with nothing to escape: one scan, one copy. Anything else goes to the
     // same serializer, with the same settings, as Console::dump, so that the output cannot differ from it.
-    if (std::none_of(value.begin(), value.end(), [](char c) { return needs_serializer(static_cast<unsigned char>(c)); })) {
+    if (std::none_of(value.begin(), value.end(),
+                     [](char c) { return needs_serializer(static_cast<unsigned char>(c)); })) {
         text_ += '"';
         text_ += value;
         text_ += '"';

@@ -13,7 +13,7 @@
 namespace apiuser::cli {
 
 class JsonWriter {
-public:
+  public:
     // `ascii_only`: escape every non-ASCII character as \uXXXX, as Console does for a terminal.
     explicit JsonWriter(bool ascii_only) : ascii_only_(ascii_only) {}
 
@@ -32,7 +32,7 @@ public:
     // The text written so far; the caller may print and clear it between top-level values.
     std::string& text() noexcept { return text_; }
 
-private:
+  private:
     void append_string(std::string_view value);
 
     std::string text_;

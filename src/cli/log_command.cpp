@@ -36,8 +36,7 @@ void run_log(Context& context, const LogOptions& options) {
     }
     Table table{console, {{"TIME", {}}, {"ACTOR", {}}, {"ACTION", {}}, {"TARGET", {}}, {"DETAILS", {}}}};
     read_audit_log(context.session(), filter, [&](const AuditEntry& entry) {
-        table.add(
-            {format_timestamp(entry.at), entry.actor, entry.action, entry.target, entry.details});
+        table.add({format_timestamp(entry.at), entry.actor, entry.action, entry.target, entry.details});
     });
     table.finish();
 }

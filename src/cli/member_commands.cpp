@@ -27,9 +27,8 @@ std::string role(const Member& member) {
 }
 
 void run_add(Context& context, const MemberOptions& options) {
-    const auto member = add_member(
-        context.session(),
-        {options.login, options.email, options.manage_account, options.allow_unknown_login});
+    const auto member = add_member(context.session(),
+                                   {options.login, options.email, options.manage_account, options.allow_unknown_login});
     if (options.json) {
         context.console().json(to_json(member));
         return;
@@ -49,8 +48,8 @@ void run_set(Context& context, const MemberOptions& options) {
         context.console().json(document);
         return;
     }
-    context.console().result(fmt::format("{} is {}{}", change.member.login, role(change.member),
-                                         change.changed ? "" : " (unchanged)"));
+    context.console().result(
+        fmt::format("{} is {}{}", change.member.login, role(change.member), change.changed ? "" : " (unchanged)"));
 }
 
 void run_remove(Context& context, const MemberOptions& options) {
@@ -97,9 +96,8 @@ void add_member_commands(Commands& commands) {
         ->type_name("EMAIL");
     add->add_flag("--manage-account", add_options->manage_account,
                   "Grant Can manage account: create and change API users and members");
-    add->add_flag(
-        "--allow-unknown-login", add_options->allow_unknown_login,
-        "Add LOGIN although this system has no such login yet (to add a member ahead of time)");
+    add->add_flag("--allow-unknown-login", add_options->allow_unknown_login,
+                  "Add LOGIN although this system has no such login yet (to add a member ahead of time)");
     add->add_flag("--json", add_options->json, "Print the new member as JSON");
     commands.on_change(add, [&context, add_options] { run_add(context, *add_options); });
 

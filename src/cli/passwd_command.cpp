@@ -27,7 +27,8 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     if (!options.keep_old_for.empty()) {
         change.keep_old_for = parse_duration(options.keep_old_for);
         if (!change.keep_old_for) {
-            throw Error(ErrorKind::invalid_input, fmt::format("invalid duration '{}' for --keep-old-for", options.keep_old_for),
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format("invalid duration '{}' for --keep-old-for", options.keep_old_for),
                         "give a whole number and a unit s, m, h or d, for example 24h (at most 30d)");
         }
     }
@@ -39,8 +40,8 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         // Fail before asking a person for a password that could not be used, and say whose it will
         // be.
         check_may_manage_account(session, "change API users' passwords");
-        prompt.question = SafeText{fmt::format(
-            "New password for {}: ", describe_api_user(session, options.username).username)};
+        prompt.question =
+            SafeText{fmt::format("New password for {}: ", describe_api_user(session, options.username).username)};
     }
     change.password = read_password(options.password, prompt, /*allow_generate=*/true);
     const auto changed = change_password(session, options.username, change, options.dry_run);
@@ -57,8 +58,8 @@ void run_passwd(Context& context, const PasswdOptions& options) {
         }
         return;
     }
-    console.result(fmt::format("{} the password of {}", options.dry_run ? "Would change" : "Changed",
-                               changed.user.username));
+    console.result(
+        fmt::format("{} the password of {}", options.dry_run ? "Would change" : "Changed", changed.user.username));
     if (changed.user.previous_password_expires_at) {
         console.result(fmt::format("  The old password {} working until {}.", options.dry_run ? "would keep" : "keeps",
                                    format_timestamp(*changed.user.previous_password_expires_at)));
@@ -75,14 +76,15 @@ void run_passwd(Context& context, const PasswdOptions& options) {
 
 void add_passwd_command(Commands& commands) {
     auto options = std::make_shared<PasswdOptions>();
-    auto* passwd = commands.add(commands.app(), "passwd", "Give an API user a new password, optionally keeping the old one a while",
-                                "API users",
-                                "apiuser passwd apiuser-3f9a1c2b7d4e@apiconnector.com --generate-password --keep-old-for 24h");
+    auto* passwd = commands.add(
+        commands.app(), "passwd", "Give an API user a new password, optionally keeping the old one a while",
+        "API users", "apiuser passwd apiuser-3f9a1c2b7d4e@apiconnector.com --generate-password --keep-old-for 24h");
     passwd->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*passwd, options->password, true);
-    passwd->add_option("--keep-old-for", options->keep_old_for,
-                       "Keep the old password working for DURATION (s, m, h or d; at most 30d) so the integration "
-                       "can switch without downtime")
+    passwd
+        ->add_option("--keep-old-for", options->keep_old_for,
+                     "Keep the old password working for DURATION (s, m, h or d; at most 30d) so the integration "
+                     "can switch without downtime")
         ->type_name("DURATION");
     passwd->add_flag("--dry-run", options->dry_run, "Check permission and password; write nothing");
     auto* json = passwd->add_flag("--json", options->json, "Print the API user (and a generated password) as JSON");

@@ -1,18 +1,18 @@
-#include <fcntl.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "password_input.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/password_policy.hpp>
 
-#include "password_input.hpp"
 #include "terminal.hpp"
 
 namespace apiuser::cli {
@@ -34,8 +34,8 @@ Secret read_all(int fd, std::string_view source) {
         }
         if (n < 0) {
             wipe_memory(buffer, sizeof buffer);
-            throw Error(ErrorKind::invalid_input, fmt::format("cannot read the password from {}: {}", source,
-                                                              std::strerror(errno)));
+            throw Error(ErrorKind::invalid_input,
+                        fmt::format("cannot read the password from {}: {}", source, std::strerror(errno)));
         }
         if (n == 0) {
             break;
@@ -63,8 +63,7 @@ Secret read_all(int fd, std::string_view source) {
         reject_overlong_password();
     }
     if (data.view().find_first_of("\r\n") != std::string_view::npos) {
-        throw Error(ErrorKind::invalid_input,
-                    fmt::format("the password on {} has more than one line", source),
+        throw Error(ErrorKind::invalid_input, fmt::format("the password on {} has more than one line", source),
                     "give the password alone, followed by at most one newline");
     }
     return data;
@@ -117,9 +116,10 @@ void add_password_options(CLI::App& command, PasswordOptions& options, bool allo
     auto* from_stdin = command.add_flag("--password-stdin", options.from_stdin,
                                         "Read the password from standard input (one trailing newline is removed); "
                                         "on a terminal, ask with echo off");
-    auto* file = command.add_option("--password-file", options.file,
-                                    "Read the password from the file PATH (or /dev/fd/N); one trailing newline "
-                                    "is removed")
+    auto* file = command
+                     .add_option("--password-file", options.file,
+                                 "Read the password from the file PATH (or /dev/fd/N); one trailing newline "
+                                 "is removed")
                      ->type_name("PATH")
                      ->each([&options](const std::string&) { options.file_given = true; });
     from_stdin->excludes(file);

@@ -42,7 +42,6 @@ struct PasswordPrompt {
 // Without an option, or with --password-stdin on a terminal, it asks as `prompt` says; with no
 // terminal it fails at once with Error(invalid_input) listing the options, never waiting for input.
 // A password read from standard input or a file must be one line.
-std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& prompt,
-                                    bool allow_generate);
+std::optional<Secret> read_password(const PasswordOptions& options, const PasswordPrompt& prompt, bool allow_generate);
 
 }  // namespace apiuser::cli

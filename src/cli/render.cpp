@@ -1,8 +1,8 @@
+#include "render.hpp"
+
 #include <fmt/format.h>
 
 #include <apiuser/argon2_cost.hpp>
-
-#include "render.hpp"
 
 namespace apiuser::cli {
 
@@ -100,12 +100,8 @@ Json to_json(const AuditEntry& entry) {
     if (details.is_discarded()) {
         details = entry.details;  // written by another program: show it as it is
     }
-    return {{"seq", entry.sequence},
-            {"at", format_timestamp(entry.at)},
-            {"actor", entry.actor},
-            {"action", entry.action},
-            {"target", entry.target},
-            {"details", details}};
+    return {{"seq", entry.sequence},  {"at", format_timestamp(entry.at)}, {"actor", entry.actor},
+            {"action", entry.action}, {"target", entry.target},           {"details", details}};
 }
 
 Json to_json(const AccountSettings& account) {
@@ -113,7 +109,8 @@ Json to_json(const AccountSettings& account) {
             {"domain", account.domain},
             {"owner", account.owner},
             {"created_at", format_timestamp(account.created_at)},
-            {"argon2", {{"m", account.argon2.memory_kib}, {"t", account.argon2.iterations}, {"p", account.argon2.parallelism}}}};
+            {"argon2",
+             {{"m", account.argon2.memory_kib}, {"t", account.argon2.iterations}, {"p", account.argon2.parallelism}}}};
 }
 
 void print_api_user(Console& console, const ApiUser& user) {
@@ -172,12 +169,12 @@ void warn_if_weak(Console& console, const Argon2Params& params) {
 // more than an API server should pay.
 void warn_if_costly(Console& console, const Argon2Params& params) {
     if (above_recommended(params)) {
-        console.warning(fmt::format("Argon2 parameters {} cost {:.1f} times the recommended {}, and {} MiB, per "
-                                    "attempt to authenticate, also by an unknown name",
-                                    to_string(params),
-                                    static_cast<double>(argon2_work(params)) /
-                                        static_cast<double>(argon2_work(recommended_argon2_params)),
-                                    to_string(recommended_argon2_params), params.memory_kib / 1024));
+        console.warning(fmt::format(
+            "Argon2 parameters {} cost {:.1f} times the recommended {}, and {} MiB, per "
+            "attempt to authenticate, also by an unknown name",
+            to_string(params),
+            static_cast<double>(argon2_work(params)) / static_cast<double>(argon2_work(recommended_argon2_params)),
+            to_string(recommended_argon2_params), params.memory_kib / 1024));
     }
 }
 

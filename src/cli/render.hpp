@@ -50,14 +50,14 @@ void warn_if_costly(Console& console, const Argon2Params& params);
 
 // Prints "[", then one element per call of `add`, then "]": a JSON array that never sits whole in memory.
 class JsonArrayWriter {
-public:
+  public:
     explicit JsonArrayWriter(Console& console);
     void add(const Json& element);
     // Adds `user` without building a document, which is most of the cost of listing many users.
     void add(const ApiUser& user);
     void finish();
 
-private:
+  private:
     void start_element();
     void flush_if_full();
 

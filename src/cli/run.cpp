@@ -1,4 +1,4 @@
-#include <unistd.h>
+#include "run.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/suggestion.hpp>
@@ -17,7 +18,6 @@
 #include "console.hpp"
 #include "context.hpp"
 #include "exit_codes.hpp"
-#include "run.hpp"
 
 namespace apiuser::cli {
 
@@ -53,9 +53,8 @@ int fail(Console& console, const Error& error, bool json) {
     const auto code = exit_code_for(error.kind());
     const auto* rejected = dynamic_cast<const PasswordRejected*>(&error);
     if (json) {
-        Json document{{"error", error_code_name(error.kind())},
-                                {"message", error.what()},
-                                {"exit_code", static_cast<int>(code)}};
+        Json document{
+            {"error", error_code_name(error.kind())}, {"message", error.what()}, {"exit_code", static_cast<int>(code)}};
         if (!error.hint().empty()) {
             document["hint"] = error.hint();
         }
@@ -186,8 +185,8 @@ void print_version(Console& console, bool verbose) {
 
 void add_help_command(Commands& commands, std::vector<std::string>& topic) {
     auto& app = commands.app();
-    auto* help = commands.add(app, "help", "Show help for apiuser or one of its commands", "Help",
-                              "apiuser help member add");
+    auto* help =
+        commands.add(app, "help", "Show help for apiuser or one of its commands", "Help", "apiuser help member add");
     help->add_option("COMMAND", topic, "The command (and subcommand) to explain");
     commands.on_run(help, [&app, &topic, &console = commands.context().console()] {
         CLI::App* command = &app;
@@ -213,9 +212,10 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
     console.set_json(json);
     GlobalOptions global;
     Context context{console, global};
-    CLI::App app{"Administer the API users of an account: the machine credentials that integrations use to "
-                 "authenticate their calls.",
-                 "apiuser"};
+    CLI::App app{
+        "Administer the API users of an account: the machine credentials that integrations use to "
+        "authenticate their calls.",
+        "apiuser"};
     try {
         app.set_help_flag("--help,-h", "Show this help and exit");
         app.require_subcommand(0, 1);
@@ -250,10 +250,10 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
             const std::string_view word{argv[i]};
             if (const auto name = word.substr(0, word.size() - 1);
                 word.starts_with("--") && word.find('=') == name.size() && !commands.allows_empty(name)) {
-                return fail(console,
-                            Error(ErrorKind::invalid_input, fmt::format("{}: must not be empty", name),
-                                  "see 'apiuser --help'"),
-                            json);
+                return fail(
+                    console,
+                    Error(ErrorKind::invalid_input, fmt::format("{}: must not be empty", name), "see 'apiuser --help'"),
+                    json);
             }
         }
         try {

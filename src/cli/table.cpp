@@ -1,6 +1,6 @@
-#include <algorithm>
-
 #include "table.hpp"
+
+#include <algorithm>
 
 namespace apiuser::cli {
 

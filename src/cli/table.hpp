@@ -12,7 +12,7 @@ namespace apiuser::cli {
 // A plain-text table that streams: the first rows are held back to size the columns, then every row is
 // printed as it comes, so that listing 100,000 API users takes no more memory than listing 100.
 class Table {
-public:
+  public:
     struct Column {
         std::string heading;
         // Renders a cell instead of escaping it, to add colour; the padding is measured on the
@@ -31,7 +31,7 @@ public:
     // part-way prints no half table.
     void finish();
 
-private:
+  private:
     void size_and_print_held_rows();
     void print(const std::vector<std::string>& cells, bool decorate = true);
 

@@ -1,15 +1,15 @@
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
+#include "terminal.hpp"
 
 #include <cerrno>
 #include <csignal>
 #include <string>
 #include <string_view>
 
-#include <apiuser/errors.hpp>
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
 
-#include "terminal.hpp"
+#include <apiuser/errors.hpp>
 
 namespace apiuser::cli {
 
@@ -59,7 +59,7 @@ extern "C" void restore_terminal_and_reraise(int signal_number) {
 // The terminal to talk to: /dev/tty when there is one, so that prompts reach the person even when stderr
 // is redirected; otherwise standard input and standard error.
 class TerminalChannel {
-public:
+  public:
     TerminalChannel() {
         tty_ = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
         in_ = tty_ >= 0 ? tty_ : STDIN_FILENO;
@@ -84,7 +84,7 @@ public:
         }
     }
 
-private:
+  private:
     int tty_ = -1;
     int in_ = STDIN_FILENO;
     int out_ = STDERR_FILENO;
@@ -92,7 +92,7 @@ private:
 
 // Turns echo off for its lifetime, with the signal handlers that undo it if the process is interrupted.
 class EchoOff {
-public:
+  public:
     explicit EchoOff(int fd) : fd_(fd) {
         if (::tcgetattr(fd, &saved_settings) != 0) {
             return;
@@ -120,10 +120,10 @@ public:
     EchoOff(const EchoOff&) = delete;
     EchoOff& operator=(const EchoOff&) = delete;
 
-private:
+  private:
     int fd_;
     bool active_ = false;
-    struct sigaction previous_[std::size(handled_signals)] {};
+    struct sigaction previous_[std::size(handled_signals)]{};
 };
 
 // Reads one line from `fd` into `line` (without its newline), keeping at most `max_bytes`. Returns false
@@ -152,7 +152,9 @@ bool read_line(int fd, Secret& line, std::size_t max_bytes, bool& overlong) {
 
 }  // namespace
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+    return ::isatty(fd) == 1;
+}
 
 std::optional<Secret> prompt_secret(const SafeText& prompt, std::size_t max_bytes) {
     TerminalChannel terminal;

@@ -1,6 +1,5 @@
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <apiuser/authenticator.hpp>
 #include <apiuser/errors.hpp>
@@ -34,10 +33,8 @@ std::string audit_actor(const Context& context) {
 }
 
 void run_verify(Context& context, const VerifyOptions& options) {
-    const auto password =
-        read_password(options.password, PasswordPrompt{}, /*allow_generate=*/false);
-    Authenticator authenticator{context.store_path(),
-                                {context.store_options(), audit_actor(context), nullptr}};
+    const auto password = read_password(options.password, PasswordPrompt{}, /*allow_generate=*/false);
+    Authenticator authenticator{context.store_path(), {context.store_options(), audit_actor(context), nullptr}};
     const auto result = authenticator.authenticate(options.username, password->view());
     if (result.outcome == AuthenticationOutcome::damaged_credential) {
         throw Error(ErrorKind::store, fmt::format("stored credential for {} is damaged", result.username),
@@ -58,10 +55,10 @@ void run_verify(Context& context, const VerifyOptions& options) {
 
 void add_verify_command(Commands& commands) {
     auto options = std::make_shared<VerifyOptions>();
-    auto* verify = commands.add(commands.app(), "verify", "Check an API user's password, as an API server would",
-                                "API users",
-                                "printf '%s\\n' \"$API_PASSWORD\" | apiuser verify --password-stdin "
-                                "apiuser-3f9a1c2b7d4e@apiconnector.com");
+    auto* verify =
+        commands.add(commands.app(), "verify", "Check an API user's password, as an API server would", "API users",
+                     "printf '%s\\n' \"$API_PASSWORD\" | apiuser verify --password-stdin "
+                     "apiuser-3f9a1c2b7d4e@apiconnector.com");
     verify->add_option("USERNAME", options->username, username_help)->required();
     add_password_options(*verify, options->password, false);
     auto* json = verify->add_flag("--json", options->json, "Print the result as JSON");

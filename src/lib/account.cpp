@@ -33,11 +33,15 @@ void validate_argon2(const Argon2Params& params) {
     }
 }
 
-nlohmann::json argon2_json(const Argon2Params& params) { return to_string(params); }
+nlohmann::json argon2_json(const Argon2Params& params) {
+    return to_string(params);
+}
 
 }  // namespace
 
-bool below_recommended(const Argon2Params& params) { return weaker_than(params, recommended_argon2_params); }
+bool below_recommended(const Argon2Params& params) {
+    return weaker_than(params, recommended_argon2_params);
+}
 
 AccountSettings init_account(const std::filesystem::path& path, const NewAccount& request, const Clock& clock,
                              const StoreOptions& options,
@@ -59,15 +63,14 @@ AccountSettings init_account(const std::filesystem::path& path, const NewAccount
         store->impl().write([&](SQLite::Database& db) {
             migrate(db, 0);
             records::insert_account(db, account);
-            records::insert_member(db, Member{request.owner_login, request.owner_email, true, true, now,
-                                              request.owner_login});
-            records::append_audit(
-                db, AuditEntry{0, now, request.owner_login, "account.init", "account",
-                               nlohmann::json{{"company", account.company},
-                                              {"domain", account.domain},
-                                              {"argon2", argon2_json(account.argon2)},
-                                              {"owner", account.owner}}
-                                   .dump()});
+            records::insert_member(
+                db, Member{request.owner_login, request.owner_email, true, true, now, request.owner_login});
+            records::append_audit(db, AuditEntry{0, now, request.owner_login, "account.init", "account",
+                                                 nlohmann::json{{"company", account.company},
+                                                                {"domain", account.domain},
+                                                                {"argon2", argon2_json(account.argon2)},
+                                                                {"owner", account.owner}}
+                                                     .dump()});
             if (before_commit) {
                 before_commit(account);
             }

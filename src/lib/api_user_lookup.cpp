@@ -1,3 +1,5 @@
+#include "api_user_lookup.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -8,7 +10,6 @@
 #include <apiuser/suggestion.hpp>
 #include <apiuser/username.hpp>
 
-#include "api_user_lookup.hpp"
 #include "records.hpp"
 #include "unicode.hpp"
 
@@ -31,7 +32,8 @@ std::vector<std::string> suggest(SQLite::Database& db, std::string_view referenc
     // edits of one longer than 14 characters: skip work that would grow with the reference's length times the
     // number of API users, so that a huge mistyped argument costs nothing.
     constexpr std::size_t longest_description_match = 4096;
-    const bool may_match_description = reference.size() <= longest_description_match && unicode::is_valid_utf8(reference);
+    const bool may_match_description =
+        reference.size() <= longest_description_match && unicode::is_valid_utf8(reference);
     const std::string folded_reference = may_match_description ? unicode::fold(reference) : "";
     const bool may_be_near_id = wanted.size() >= 6 && wanted.size() <= api_user_id_length + 2;
     std::vector<std::string> suggestions;
@@ -40,8 +42,8 @@ std::vector<std::string> suggest(SQLite::Database& db, std::string_view referenc
             return;
         }
         const bool near_id = may_be_near_id && edit_distance(wanted, user.id) <= 2;
-        const bool in_description = folded_reference.size() >= 3 &&
-                                    unicode::fold(user.description).find(folded_reference) != std::string::npos;
+        const bool in_description =
+            folded_reference.size() >= 3 && unicode::fold(user.description).find(folded_reference) != std::string::npos;
         if (near_id || in_description) {
             suggestions.push_back(user.description.empty()
                                       ? make_username(user.id, domain)

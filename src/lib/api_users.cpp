@@ -23,7 +23,9 @@ namespace {
 
 constexpr std::size_t max_description_code_points = 255;
 
-std::string description_key(std::string_view description) { return unicode::fold(description); }
+std::string description_key(std::string_view description) {
+    return unicode::fold(description);
+}
 
 // An old password whose overlap has ended no longer works, even before the next write erases it.
 ApiUser without_ended_overlap(ApiUser user, Timestamp now) {
@@ -155,8 +157,8 @@ void check_new_password(Session& session, const Secret& password, std::string_vi
     AccountSettings account;
     std::string username;
     session.store.impl().read([&](SQLite::Database& db) {
-        actor = require_account_manager(
-            db, session, reference.empty() ? "create API users" : "change API users' passwords");
+        actor = require_account_manager(db, session,
+                                        reference.empty() ? "create API users" : "change API users' passwords");
         account = records::load_account(db);
         if (!reference.empty()) {
             username = resolve(db, reference, account.domain).username;
@@ -165,8 +167,7 @@ void check_new_password(Session& session, const Secret& password, std::string_vi
     enforce_password_policy(password.view(), {username, account.company, actor.email});
 }
 
-ApiUser set_description(Session& session, std::string_view reference,
-                        std::string_view description) {
+ApiUser set_description(Session& session, std::string_view reference, std::string_view description) {
     validate_description(description);
     ApiUser user;
     session.store.impl().write([&](SQLite::Database& db) {

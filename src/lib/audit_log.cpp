@@ -10,9 +10,9 @@ namespace apiuser {
 
 void audit(SQLite::Database& db, const Session& session, std::string_view action, std::string_view target,
            const nlohmann::json& details) {
-    records::append_audit(db, AuditEntry{0, session.clock.now(), session.actor, std::string{action},
-                                         std::string{target},
-                                         details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    records::append_audit(db,
+                          AuditEntry{0, session.clock.now(), session.actor, std::string{action}, std::string{target},
+                                     details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void read_audit_log(Session& session, const AuditFilter& filter, const std::function<void(const AuditEntry&)>& sink) {

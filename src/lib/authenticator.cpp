@@ -46,18 +46,18 @@ constexpr std::string_view unknown_target = "unknown";
 // Bounds how many calls hash at once, each holding one Argon2 matrix: without it, 64 concurrent attempts
 // would hold 64 of them. Waiting callers are served first come, first served.
 class HashingSlots {
-public:
+  public:
     explicit HashingSlots(std::size_t slots) : slots_(std::max<std::size_t>(slots, 1)) {}
 
     // Holds one slot from construction (waiting for one to be free) to destruction.
     class Slot {
-    public:
+      public:
         explicit Slot(HashingSlots& owner) : owner_(owner) { owner_.acquire(); }
         ~Slot() { owner_.release(); }
         Slot(const Slot&) = delete;
         Slot& operator=(const Slot&) = delete;
 
-    private:
+      private:
         HashingSlots& owner_;
     };
 
@@ -66,7 +66,7 @@ public:
         return peak_;
     }
 
-private:
+  private:
     void acquire() {
         std::unique_lock lock{mutex_};
         const std::uint64_t ticket = next_ticket_++;
@@ -92,7 +92,9 @@ private:
     std::size_t peak_ = 0;
 };
 
-std::size_t default_hashing_slots() { return std::max(1u, std::thread::hardware_concurrency()); }
+std::size_t default_hashing_slots() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace
 
@@ -115,7 +117,7 @@ std::string_view to_string(AuthenticationOutcome outcome) {
 }
 
 class Authenticator::Impl {
-public:
+  public:
     Impl(const std::filesystem::path& path, AuthenticatorOptions options)
         : path_(path),
           options_(std::move(options)),
@@ -130,17 +132,17 @@ public:
 
     std::size_t peak_concurrent_hashes() const { return slots_.peak(); }
 
-private:
+  private:
     // One pooled connection, returned to the pool when the call ends.
     class Connection {
-    public:
+      public:
         explicit Connection(Impl& owner) : owner_(owner), store_(owner.borrow()) {}
         ~Connection() { owner_.give_back(std::move(store_)); }
         Connection(const Connection&) = delete;
         Connection& operator=(const Connection&) = delete;
         Store& operator*() { return *store_; }
 
-    private:
+      private:
         Impl& owner_;
         std::unique_ptr<Store> store_;
     };
@@ -258,7 +260,8 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         } else if (credential->status == ApiUserStatus::disabled) {
             result.outcome = AuthenticationOutcome::disabled;
         } else {
-            result.outcome = match == HashMatch::match ? AuthenticationOutcome::success : AuthenticationOutcome::wrong_password;
+            result.outcome =
+                match == HashMatch::match ? AuthenticationOutcome::success : AuthenticationOutcome::wrong_password;
         }
     }
     if (credential) {
@@ -281,11 +284,12 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         check(decoy_for(argon2_params_for_work(due_work - done_work, account.argon2)));
     }
     slot.reset();
-    const bool refresh_last_used = result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
-    const bool overlap_expired = credential && credential->previous_password_expires_at &&
-                                 now >= *credential->previous_password_expires_at;
-    const bool needs_write = !result || refresh_last_used || credential->failed_attempts > 0 ||
-                             !upgraded_hash.empty() || overlap_expired;
+    const bool refresh_last_used =
+        result && (!credential->last_used_at || now - *credential->last_used_at >= last_used_resolution);
+    const bool overlap_expired =
+        credential && credential->previous_password_expires_at && now >= *credential->previous_password_expires_at;
+    const bool needs_write =
+        !result || refresh_last_used || credential->failed_attempts > 0 || !upgraded_hash.empty() || overlap_expired;
     if (!needs_write) {
         return result;
     }
@@ -326,6 +330,8 @@ AuthenticationResult Authenticator::authenticate(std::string_view username, std:
     return impl_->authenticate(username, password);
 }
 
-std::size_t Authenticator::peak_concurrent_hashes() const { return impl_->peak_concurrent_hashes(); }
+std::size_t Authenticator::peak_concurrent_hashes() const {
+    return impl_->peak_concurrent_hashes();
+}
 
 }  // namespace apiuser

@@ -81,8 +81,7 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     if (!day) {
         return std::nullopt;
     }
-    const std::chrono::year_month_day ymd{std::chrono::year{*year},
-                                          std::chrono::month{static_cast<unsigned>(*month)},
+    const std::chrono::year_month_day ymd{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
                                           std::chrono::day{static_cast<unsigned>(*day)}};
     if (!ymd.ok()) {
         return std::nullopt;

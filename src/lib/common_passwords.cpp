@@ -1,6 +1,6 @@
-#include <algorithm>
-
 #include "common_passwords.hpp"
+
+#include <algorithm>
 
 namespace apiuser {
 

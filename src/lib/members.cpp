@@ -34,13 +34,14 @@ bool login_exists(const std::string& login) {
     std::vector<char> buffer(16384);
     struct passwd entry {};
     struct passwd* found = nullptr;
-    return ::getpwnam_r(login.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
-           found != nullptr;
+    return ::getpwnam_r(login.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr;
 }
 
 }  // namespace
 
-bool may_manage_account(const Member& member) { return member.owner || member.can_manage_account; }
+bool may_manage_account(const Member& member) {
+    return member.owner || member.can_manage_account;
+}
 
 void validate_login(std::string_view login) {
     auto invalid = [&](std::string_view why) {
@@ -55,8 +56,8 @@ void validate_login(std::string_view login) {
     }
     for (std::size_t i = 0; i < login.size(); ++i) {
         const char c = login[i];
-        const bool portable = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        const bool portable = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                              c == '_' || c == '-';
         // SSSD and winbind name domain users "dave@corp.example", as 'id -un' prints them; Samba
         // machine accounts end in '$'.
         const bool domain_at = c == '@' && i > 0 && i + 1 < login.size();
@@ -93,8 +94,7 @@ Member add_member(Session& session, const NewMember& request) {
     if (!request.email.empty()) {
         validate_email(request.email);
     }
-    Member member{request.login, request.email, false, request.can_manage_account, session.clock.now(),
-                  session.actor};
+    Member member{request.login, request.email, false, request.can_manage_account, session.clock.now(), session.actor};
     session.store.impl().write([&](SQLite::Database& db) {
         require_account_manager(db, session, "add members");
         if (records::find_member(db, request.login)) {
@@ -106,13 +106,10 @@ Member add_member(Session& session, const NewMember& request) {
         // A mistyped login would be a member nobody can ever act as: refuse it, unless it is on
         // purpose.
         if (!request.allow_unknown_login && !login_exists(request.login)) {
-            throw Error(
-                ErrorKind::invalid_input,
-                fmt::format("there is no login '{}' on this system", request.login),
-                fmt::format(
-                    "check the spelling ('id -un' prints a login), or add it ahead of time with "
-                    "'apiuser member add {} --allow-unknown-login'",
-                    request.login));
+            throw Error(ErrorKind::invalid_input, fmt::format("there is no login '{}' on this system", request.login),
+                        fmt::format("check the spelling ('id -un' prints a login), or add it ahead of time with "
+                                    "'apiuser member add {} --allow-unknown-login'",
+                                    request.login));
         }
         records::insert_member(db, member);
         audit(db, session, "member.add", member.login,

@@ -6,8 +6,7 @@ namespace {
 
 // Letters, digits and symbols that need no quoting in a shell, a config file or most web forms; 71
 // symbols give about 6.15 bits each, 147 bits for 24 characters.
-constexpr std::string_view alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.,:+=%@";
+constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.,:+=%@";
 
 // Returns a uniformly distributed index below `bound`, by rejection so there is no modulo bias.
 std::size_t uniform_index(Random& random, std::size_t bound) {

@@ -33,7 +33,7 @@ constexpr std::string_view phc_prefix = "$argon2id$v=19$";
 
 // Lets Botan draw from the injected Random, so that tests can make hashes reproducible.
 class BotanRandomAdapter final : public Botan::RandomNumberGenerator {
-public:
+  public:
     explicit BotanRandomAdapter(Random& random) : random_(random) {}
     void randomize(uint8_t output[], size_t length) override { random_.fill({output, length}); }
     bool accepts_input() const override { return false; }
@@ -42,7 +42,7 @@ public:
     void clear() override {}
     bool is_seeded() const override { return true; }
 
-private:
+  private:
     Random& random_;
 };
 
@@ -78,7 +78,9 @@ constexpr auto base64_alphabet = [] {
     return table;
 }();
 
-bool is_base64_char(char c) { return base64_alphabet[static_cast<unsigned char>(c)]; }
+bool is_base64_char(char c) {
+    return base64_alphabet[static_cast<unsigned char>(c)];
+}
 
 // Returns how many bytes the unpadded base64 `text` decodes to; nullopt when it is not unpadded base64.
 std::optional<std::size_t> base64_decoded_size(std::string_view text) {
@@ -93,14 +95,18 @@ std::optional<std::size_t> base64_decoded_size(std::string_view text) {
     return text.size() * 3 / 4;
 }
 
-std::uint32_t to_u32(std::uint64_t value) { return static_cast<std::uint32_t>(value); }
+std::uint32_t to_u32(std::uint64_t value) {
+    return static_cast<std::uint32_t>(value);
+}
 
 std::uint64_t lanes_at_once(const Argon2Params& params) {
     return std::clamp<std::uint64_t>(std::thread::hardware_concurrency(), 1, params.parallelism);
 }
 
 // Memory times iterations: the CPU time and the memory traffic of one check, whatever the lanes.
-std::uint64_t total_work(const Argon2Params& params) { return std::uint64_t{params.memory_kib} * params.iterations; }
+std::uint64_t total_work(const Argon2Params& params) {
+    return std::uint64_t{params.memory_kib} * params.iterations;
+}
 
 // Botan 2.19 starts a global pool of worker threads (one per CPU, at least two) the first time Argon2 runs,
 // even for one lane. When they cannot all start (under a tight `ulimit -v`, say), its constructor ends the
@@ -154,8 +160,7 @@ std::string argon2_params_problem(const Argon2Params& params) {
     }
     const std::uint64_t min_memory = 8ull * params.parallelism;
     if (params.memory_kib < min_memory || params.memory_kib > max_argon2_memory_kib) {
-        return fmt::format("memory m={} KiB is outside {}..{}", params.memory_kib, min_memory,
-                           max_argon2_memory_kib);
+        return fmt::format("memory m={} KiB is outside {}..{}", params.memory_kib, min_memory, max_argon2_memory_kib);
     }
     return {};
 }

@@ -32,22 +32,42 @@ constexpr std::size_t min_pattern_length = 3;
 // Legal forms and generic words of company names, case-folded. They say nothing about which company it is,
 // so they are not distinctive words and are left out of the name's core ("Acme Widgets Ltd" -> acmewidgets).
 constexpr auto legal_suffixes = std::to_array<Text>({
-    U"ab",        U"ag",          U"aps",         U"as",            U"asa",         U"associates",
-    U"bhd",       U"bv",          U"co",          U"companies",     U"company",     U"corp",
-    U"corporation", U"cv",        U"enterprises", U"gmbh",          U"group",       U"holding",
-    U"holdings",  U"inc",         U"incorporated", U"international", U"kft",        U"kg",
-    U"kk",        U"limited",     U"llc",         U"llp",           U"lp",          U"ltd",
-    U"ltda",      U"nv",          U"oy",          U"oyj",           U"partners",    U"partnership",
-    U"plc",       U"pte",         U"pty",         U"pvt",           U"sa",          U"sarl",
-    U"sas",       U"se",          U"spa",         U"srl",           U"ug",
+    U"ab",           U"ag",
+    U"aps",          U"as",
+    U"asa",          U"associates",
+    U"bhd",          U"bv",
+    U"co",           U"companies",
+    U"company",      U"corp",
+    U"corporation",  U"cv",
+    U"enterprises",  U"gmbh",
+    U"group",        U"holding",
+    U"holdings",     U"inc",
+    U"incorporated", U"international",
+    U"kft",          U"kg",
+    U"kk",           U"limited",
+    U"llc",          U"llp",
+    U"lp",           U"ltd",
+    U"ltda",         U"nv",
+    U"oy",           U"oyj",
+    U"partners",     U"partnership",
+    U"plc",          U"pte",
+    U"pty",          U"pvt",
+    U"sa",           U"sarl",
+    U"sas",          U"se",
+    U"spa",          U"srl",
+    U"ug",
 });
 
 // The word every guesser tries first.
 constexpr Text password_word = U"password";
 
-Text view(const SecretCodePoints& code_points) { return {code_points.data(), code_points.size()}; }
+Text view(const SecretCodePoints& code_points) {
+    return {code_points.data(), code_points.size()};
+}
 
-bool contains(Text haystack, Text needle) { return !needle.empty() && haystack.find(needle) != Text::npos; }
+bool contains(Text haystack, Text needle) {
+    return !needle.empty() && haystack.find(needle) != Text::npos;
+}
 
 // Overwrites the stack below the caller, where the code points of a password stay behind in dead frames of
 // libunistring (its sorting buffer, decomposition arrays) and of the analysis below once they return.
@@ -63,13 +83,15 @@ SecretCodePoints comparable(std::span<const char32_t> code_points) {
     return unicode::fold(unicode::without_default_ignorables(code_points));
 }
 
-SecretCodePoints comparable(std::string_view text) { return comparable(unicode::decode_secret(text)); }
+SecretCodePoints comparable(std::string_view text) {
+    return comparable(unicode::decode_secret(text));
+}
 
 // The forms of a password that the rules look at, each in memory that is wiped.
 struct PasswordForms {
     bool valid_utf8 = false;
-    SecretCodePoints normal;      // NFKC: what is counted, checked for characters, and hashed
-    SecretCodePoints folded;      // comparable(normal): what is compared
+    SecretCodePoints normal;  // NFKC: what is counted, checked for characters, and hashed
+    SecretCodePoints folded;  // comparable(normal): what is compared
 };
 
 PasswordForms forms_of(std::string_view password) {
@@ -105,7 +127,9 @@ bool contains_email(Text password, const PasswordContext& context) {
            (actor_local.size() >= min_actor_local_part && contains(password, actor_local));
 }
 
-bool is_letter_or_digit(char32_t c) { return unicode::is_letter(c) || unicode::is_digit(c); }
+bool is_letter_or_digit(char32_t c) {
+    return unicode::is_letter(c) || unicode::is_digit(c);
+}
 
 SecretCodePoints letters_and_digits(Text text) {
     SecretCodePoints out;
@@ -199,8 +223,8 @@ bool is_repetitive(Text folded) {
     if (characters.size() < min_pattern_length) {
         return false;
     }
-    const bool repeated = std::all_of(characters.begin(), characters.end(),
-                                      [&characters](Text c) { return c == characters.front(); });
+    const bool repeated =
+        std::all_of(characters.begin(), characters.end(), [&characters](Text c) { return c == characters.front(); });
     const auto run_by = [&characters](std::int64_t step) {
         for (std::size_t i = 1; i < characters.size(); ++i) {
             const Text before = characters[i - 1];

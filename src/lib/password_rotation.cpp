@@ -46,7 +46,8 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
         current_hash = records::find_credential(db, user.id)->password_hash;
     });
     if (user.status == ApiUserStatus::revoked) {
-        throw Error(ErrorKind::invalid_state, fmt::format("{} is revoked and can never have a password again", user.username),
+        throw Error(ErrorKind::invalid_state,
+                    fmt::format("{} is revoked and can never have a password again", user.username),
                     "create a new API user instead: apiuser create --description TEXT");
     }
 
@@ -89,7 +90,8 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
         records::set_password_hash(db, user.id, hash, keep_until, now, session.actor);
         nlohmann::json details{{"password", change.password ? "provided" : "generated"},
                                {"argon2", to_string(account.argon2)}};
-        details["keep_old_until"] = keep_until ? nlohmann::json(format_timestamp(*keep_until)) : nlohmann::json(nullptr);
+        details["keep_old_until"] =
+            keep_until ? nlohmann::json(format_timestamp(*keep_until)) : nlohmann::json(nullptr);
         audit(db, session, "api_user.passwd", user.username, details);
         result.user = *records::find_api_user(db, user.id);
     });

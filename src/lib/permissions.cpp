@@ -1,15 +1,18 @@
+#include "permissions.hpp"
+
 #include <fmt/format.h>
 
 #include <apiuser/errors.hpp>
 
-#include "permissions.hpp"
 #include "records.hpp"
 
 namespace apiuser {
 
 namespace {
 
-std::string owner_login(SQLite::Database& db) { return records::load_account(db).owner; }
+std::string owner_login(SQLite::Database& db) {
+    return records::load_account(db).owner;
+}
 
 }  // namespace
 
@@ -17,10 +20,10 @@ Member require_member(SQLite::Database& db, const Session& session) {
     if (auto member = records::find_member(db, session.actor)) {
         return *member;
     }
-    throw Error(ErrorKind::permission_denied,
-                fmt::format("permission denied: '{}' is not a member of this account", session.actor),
-                fmt::format("ask the owner ({}) or an admin to run 'apiuser member add {}'", owner_login(db),
-                            session.actor));
+    throw Error(
+        ErrorKind::permission_denied,
+        fmt::format("permission denied: '{}' is not a member of this account", session.actor),
+        fmt::format("ask the owner ({}) or an admin to run 'apiuser member add {}'", owner_login(db), session.actor));
 }
 
 Member require_account_manager(SQLite::Database& db, const Session& session, std::string_view what) {

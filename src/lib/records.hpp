@@ -68,8 +68,7 @@ void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
 void for_each_api_user_id(SQLite::Database& db, const std::function<void(std::string_view)>& sink);
 void update_description(SQLite::Database& db, std::string_view id, std::string_view description,
                         std::string_view description_key, Timestamp at, std::string_view by);
-void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at,
-                   std::string_view by);
+void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at, std::string_view by);
 // Marks `id` revoked and erases its password hashes.
 void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, std::string_view by);
 // Sets a new password hash; the current one becomes the previous one until `keep_until`, or with no

@@ -137,8 +137,7 @@ void update_description(SQLite::Database& db, std::string_view id, std::string_v
     update.exec();
 }
 
-void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at,
-                   std::string_view by) {
+void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at, std::string_view by) {
     SQLite::Statement update{db, "UPDATE api_users SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?"};
     update.bind(1, std::string{to_string(status)});
     update.bind(2, format_timestamp(at));

@@ -29,8 +29,8 @@ std::optional<Member> find_member(SQLite::Database& db, std::string_view login) 
 }
 
 std::vector<Member> all_members(SQLite::Database& db) {
-    SQLite::Statement query{db, std::string{"SELECT "} + member_columns +
-                                    " FROM members ORDER BY is_owner DESC, login"};
+    SQLite::Statement query{db,
+                            std::string{"SELECT "} + member_columns + " FROM members ORDER BY is_owner DESC, login"};
     std::vector<Member> members;
     while (query.executeStep()) {
         members.push_back(read_member(query));
@@ -39,8 +39,7 @@ std::vector<Member> all_members(SQLite::Database& db) {
 }
 
 void insert_member(SQLite::Database& db, const Member& member) {
-    SQLite::Statement insert{db, std::string{"INSERT INTO members ("} + member_columns +
-                                     ") VALUES (?, ?, ?, ?, ?, ?)"};
+    SQLite::Statement insert{db, std::string{"INSERT INTO members ("} + member_columns + ") VALUES (?, ?, ?, ?, ?, ?)"};
     insert.bind(1, member.login);
     insert.bind(2, member.email);
     insert.bind(3, member.owner ? 1 : 0);

@@ -124,7 +124,9 @@ const std::vector<SchemaObject>& expected_schema(int version) {
     return older;
 }
 
-std::string describe(const SchemaObject& object) { return fmt::format("{} '{}'", object.type, object.name); }
+std::string describe(const SchemaObject& object) {
+    return fmt::format("{} '{}'", object.type, object.name);
+}
 
 }  // namespace
 
@@ -136,8 +138,8 @@ void check_schema(SQLite::Database& db, int version, const std::filesystem::path
         return std::tie(a.type, a.name) == std::tie(b.type, b.name);
     };
     for (const auto& object : found) {
-        const auto match = std::find_if(expected.begin(), expected.end(),
-                                        [&](const SchemaObject& e) { return same_name(e, object); });
+        const auto match =
+            std::find_if(expected.begin(), expected.end(), [&](const SchemaObject& e) { return same_name(e, object); });
         if (match == expected.end()) {
             differences.push_back("unexpected " + describe(object));
         } else if (*match != object) {
@@ -150,13 +152,17 @@ void check_schema(SQLite::Database& db, int version, const std::filesystem::path
         }
     }
     if (!differences.empty()) {
-        throw Error(ErrorKind::store, fmt::format("store schema has been altered in '{}': {}", path.string(), fmt::join(differences, ", ")),
-                    "another program (or damage) changed the store's tables, indexes or triggers, and apiuser "
-                    "will not run what they might do: restore the store from a backup");
+        throw Error(
+            ErrorKind::store,
+            fmt::format("store schema has been altered in '{}': {}", path.string(), fmt::join(differences, ", ")),
+            "another program (or damage) changed the store's tables, indexes or triggers, and apiuser "
+            "will not run what they might do: restore the store from a backup");
     }
 }
 
-int current_schema_version() { return static_cast<int>(migrations.size()); }
+int current_schema_version() {
+    return static_cast<int>(migrations.size());
+}
 
 void migrate(SQLite::Database& db, int from_version) {
     for (auto version = static_cast<std::size_t>(from_version); version < migrations.size(); ++version) {

@@ -1,9 +1,3 @@
-#include <fcntl.h>
-#include <pwd.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -14,8 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/store.hpp>
@@ -28,7 +27,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quoted(const fs::path& path) { return fmt::format("'{}'", path.string()); }
+std::string quoted(const fs::path& path) {
+    return fmt::format("'{}'", path.string());
+}
 
 std::string describe_file_type(mode_t mode) {
     if (S_ISDIR(mode)) {
@@ -94,12 +95,12 @@ void check_store_directory(const fs::path& dir, const struct stat& st) {
         throw untrusted_owner("the store's directory", dir, st);
     }
     if ((st.st_mode & S_IWOTH) != 0) {
-        throw Error(ErrorKind::store,
-                    fmt::format("the store's directory {} is writable by every user (mode {:04o}), so anyone "
-                                "could put their own store in its place",
-                                quoted(dir), st.st_mode & 07777),
-                    fmt::format("keep the store in a directory of its own, or make it private: chmod o-w {}",
-                                dir.string()));
+        throw Error(
+            ErrorKind::store,
+            fmt::format("the store's directory {} is writable by every user (mode {:04o}), so anyone "
+                        "could put their own store in its place",
+                        quoted(dir), st.st_mode & 07777),
+            fmt::format("keep the store in a directory of its own, or make it private: chmod o-w {}", dir.string()));
     }
 }
 
@@ -111,8 +112,7 @@ Error system_error(const std::string& what, int error_number, std::string hint =
     if (hint.empty() && (error_number == EACCES || error_number == EPERM)) {
         hint = "check the permissions of the store file and of the directories on its path";
     }
-    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)),
-                 std::move(hint));
+    return Error(ErrorKind::store, fmt::format("{}: {}", what, std::strerror(error_number)), std::move(hint));
 }
 
 // `where` (a quoted store path) is locked by another process's write for longer than this one would wait.
@@ -143,10 +143,10 @@ void check_store_file(const fs::path& path) {
                     "point --store or APIUSER_STORE at the store file itself");
     }
     if ((st.st_mode & S_IRWXO) != 0) {
-        throw Error(ErrorKind::store,
-                    fmt::format("store {} is accessible by other users (mode {:04o})", quoted(path),
-                                st.st_mode & 07777),
-                    fmt::format("if that was not intended, make it private with: chmod o-rwx {}", path.string()));
+        throw Error(
+            ErrorKind::store,
+            fmt::format("store {} is accessible by other users (mode {:04o})", quoted(path), st.st_mode & 07777),
+            fmt::format("if that was not intended, make it private with: chmod o-rwx {}", path.string()));
     }
     if (!trusted_owner(st)) {
         throw untrusted_owner("store", path, st);
@@ -222,10 +222,10 @@ OwnedDescriptor open_store_directory(const fs::path& path) {
                 struct stat st {};
                 if (next >= 0 && (::fstat(next, &st) != 0 || st.st_uid != ::geteuid())) {
                     ::close(next);
-                    throw Error(ErrorKind::store,
-                                fmt::format("directory {} was replaced by another user's while it was created",
-                                            quoted(so_far)),
-                                "someone else can write the directory above it: choose another --store");
+                    throw Error(
+                        ErrorKind::store,
+                        fmt::format("directory {} was replaced by another user's while it was created", quoted(so_far)),
+                        "someone else can write the directory above it: choose another --store");
                 }
                 if (next >= 0 && ::fchmod(next, 0700) != 0) {
                     const int error_number = errno;
@@ -260,7 +260,9 @@ int open_flags(bool writable) {
     return (writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY) | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
 }
 
-fs::path with_suffix(const fs::path& path, const char* suffix) { return path.string() + suffix; }
+fs::path with_suffix(const fs::path& path, const char* suffix) {
+    return path.string() + suffix;
+}
 
 // The size of the file at `path`, without following a symlink; nullopt when there is none.
 std::optional<off_t> size_of(const fs::path& path) {
@@ -289,15 +291,15 @@ void check_companion_files(const fs::path& path) {
     if (blocking.empty()) {
         return;
     }
-    throw Error(ErrorKind::store,
-                fmt::format("store {} cannot be changed: this process cannot write {}, which another user or "
-                            "program left behind",
-                            quoted(path), fmt::join(blocking, " and ")),
-                wal_holds_changes
-                    ? std::string{"the WAL holds changes: have the files' owner or root make them writable by "
-                                  "you (chmod g+w, or chown), then retry"}
-                    : fmt::format("if no other program is using the store, remove them: rm -- {}",
-                                  fmt::join(blocking, " ")));
+    throw Error(
+        ErrorKind::store,
+        fmt::format("store {} cannot be changed: this process cannot write {}, which another user or "
+                    "program left behind",
+                    quoted(path), fmt::join(blocking, " and ")),
+        wal_holds_changes
+            ? std::string{"the WAL holds changes: have the files' owner or root make them writable by "
+                          "you (chmod g+w, or chown), then retry"}
+            : fmt::format("if no other program is using the store, remove them: rm -- {}", fmt::join(blocking, " ")));
 }
 
 // SQLite's SHARED lock on a database file: a read lock on these bytes (os_unix.c: PENDING_BYTE + 2, 510).
@@ -336,8 +338,7 @@ int take_shared_lock(const fs::path& path, std::chrono::milliseconds timeout) {
 // and -shm files.
 std::string immutable_uri(const fs::path& path) {
     std::string uri = "file:";
-    static constexpr std::string_view plain =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~";
+    static constexpr std::string_view plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~";
     for (const char c : path.string()) {
         if (plain.find(c) != std::string_view::npos) {
             uri += c;
@@ -415,7 +416,9 @@ void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
     transaction("BEGIN IMMEDIATE", body, true);
 }
 
-void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) { transaction("BEGIN", body, false); }
+void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) {
+    transaction("BEGIN", body, false);
+}
 
 void Store::Impl::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold) {
     if (held_) {
@@ -511,10 +514,9 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
                         "restore it from a backup; apiuser will not modify it");
         case SQLITE_IOERR:
             throw Error(ErrorKind::store,
-                        system_error_number == 0
-                            ? fmt::format("I/O error on store {}: {}", where, e.what())
-                            : fmt::format("I/O error on store {}: {} ({})", where, e.what(),
-                                          std::strerror(system_error_number)),
+                        system_error_number == 0 ? fmt::format("I/O error on store {}: {}", where, e.what())
+                                                 : fmt::format("I/O error on store {}: {} ({})", where, e.what(),
+                                                               std::strerror(system_error_number)),
                         "check the disk and retry; nothing was changed");
         case SQLITE_CANTOPEN:
         case SQLITE_PERM:
@@ -539,14 +541,18 @@ void remove_store_files_at(int dir_fd, const std::string& name) {
 
 }  // namespace
 
-void remove_store_files(const fs::path& path) { remove_store_files_at(AT_FDCWD, path.string()); }
+void remove_store_files(const fs::path& path) {
+    remove_store_files_at(AT_FDCWD, path.string());
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-const fs::path& Store::path() const noexcept { return impl_->path(); }
+const fs::path& Store::path() const noexcept {
+    return impl_->path();
+}
 
 Store Store::create_file(const fs::path& path, const StoreOptions& options) {
     struct stat st {};
@@ -556,8 +562,8 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
     }
     const auto dir = open_store_directory(path);
     // O_EXCL with O_CREAT refuses an existing file and any symlink planted at the path, even a dangling one.
-    const int fd = ::openat(dir.get(), path.filename().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                            0600);
+    const int fd =
+        ::openat(dir.get(), path.filename().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST) {
             throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
@@ -585,7 +591,8 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         apply_connection_settings(db, options);
         return Store{std::make_unique<Impl>(path, std::move(db), false)};
     } catch (const SQLite::Exception& e) {
-        remove_store_files_at(dir.get(), path.filename().string());  // in the directory made above, whatever happened to its path
+        remove_store_files_at(dir.get(),
+                              path.filename().string());  // in the directory made above, whatever happened to its path
         throw Error(ErrorKind::store, fmt::format("cannot create store {}: {}", quoted(path), e.what()));
     } catch (...) {
         remove_store_files_at(dir.get(), path.filename().string());
@@ -626,10 +633,10 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
                     "upgrade apiuser to use this store; it has not been modified");
     }
     if (version < current_schema_version() && options.read_only) {
-        throw Error(ErrorKind::store,
-                    fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path),
-                                version),
-                    "run any apiuser command that changes the store to upgrade it");
+        throw Error(
+            ErrorKind::store,
+            fmt::format("store {} has an older schema (version {}) and was opened read-only", quoted(path), version),
+            "run any apiuser command that changes the store to upgrade it");
     }
     try {
         check_schema(db, version, path);
@@ -656,11 +663,17 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
     return Store{std::move(impl)};
 }
 
-void Store::hold_commits() { impl_->hold_commits(); }
+void Store::hold_commits() {
+    impl_->hold_commits();
+}
 
-void Store::commit_held() { impl_->commit_held(); }
+void Store::commit_held() {
+    impl_->commit_held();
+}
 
-void Store::roll_back_held() noexcept { impl_->roll_back_held(); }
+void Store::roll_back_held() noexcept {
+    impl_->roll_back_held();
+}
 
 fs::path default_store_path(const char* apiuser_store, const char* xdg_data_home, const char* home) {
     if (apiuser_store != nullptr && *apiuser_store != '\0') {
@@ -673,7 +686,8 @@ fs::path default_store_path(const char* apiuser_store, const char* xdg_data_home
     if (home != nullptr && *home == '/') {
         return fs::path{home} / ".local" / "share" / "apiuser" / "apiuser.db";
     }
-    throw Error(ErrorKind::store, "cannot find where the store lives: neither APIUSER_STORE, XDG_DATA_HOME nor HOME is set",
+    throw Error(ErrorKind::store,
+                "cannot find where the store lives: neither APIUSER_STORE, XDG_DATA_HOME nor HOME is set",
                 "pass --store PATH or set APIUSER_STORE");
 }
 

@@ -14,7 +14,7 @@ namespace apiuser {
 
 // A file descriptor (or -1), closed when its owner is destroyed.
 class OwnedDescriptor {
-public:
+  public:
     explicit OwnedDescriptor(int fd) noexcept : fd_(fd) {}
     ~OwnedDescriptor();
     OwnedDescriptor(OwnedDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
@@ -25,12 +25,12 @@ public:
 
     int get() const noexcept { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 
 class Store::Impl {
-public:
+  public:
     // `shared_lock` (or -1): a descriptor of the store file holding the lock that stands in for SQLite's own
     // on a connection opened with immutable=1; closed when the connection is.
     // The connection is made defensive and distrusts its schema.
@@ -58,7 +58,7 @@ public:
     // Translates a SQLite failure into an Error naming this store and what to do.
     [[noreturn]] void fail(const SQLite::Exception& e) const;
 
-private:
+  private:
     void transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold);
 
     std::filesystem::path path_;

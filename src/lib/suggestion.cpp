@@ -15,16 +15,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
     return row[b.size()];
 }
 
-std::optional<std::string> nearest_name(std::string_view typed,
-                                        std::span<const std::string> names) {
+std::optional<std::string> nearest_name(std::string_view typed, std::span<const std::string> names) {
     // Mistyped words are short; a huge one is near nothing, and must not cost its length times each
     // name's.
     constexpr std::size_t longest_name = 64;
@@ -32,9 +30,8 @@ std::optional<std::string> nearest_name(std::string_view typed,
     if (typed.empty() || typed.size() > longest_name) {
         return std::nullopt;
     }
-    const auto starting = std::count_if(names.begin(), names.end(), [&](const std::string& name) {
-        return name.starts_with(typed);
-    });
+    const auto starting =
+        std::count_if(names.begin(), names.end(), [&](const std::string& name) { return name.starts_with(typed); });
     if (starting == 1) {
         return *std::find_if(names.begin(), names.end(),
                              [&](const std::string& name) { return name.starts_with(typed); });

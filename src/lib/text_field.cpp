@@ -1,8 +1,9 @@
+#include "text_field.hpp"
+
 #include <fmt/format.h>
 
 #include <apiuser/errors.hpp>
 
-#include "text_field.hpp"
 #include "unicode.hpp"
 
 namespace apiuser {
@@ -14,10 +15,10 @@ void validate_text_field(std::string_view field, std::string_view text, std::siz
     }
     const auto code_points = unicode::decode(text);
     if (code_points.size() > max_code_points) {
-        throw Error(ErrorKind::invalid_input,
-                    fmt::format("the {} is too long: {} characters, at most {}", field, code_points.size(),
-                                max_code_points),
-                    "shorten it");
+        throw Error(
+            ErrorKind::invalid_input,
+            fmt::format("the {} is too long: {} characters, at most {}", field, code_points.size(), max_code_points),
+            "shorten it");
     }
     for (std::size_t i = 0; i < code_points.size(); ++i) {
         const char32_t c = code_points[i];

@@ -1,7 +1,4 @@
-#include <unicase.h>
-#include <unictype.h>
-#include <uninorm.h>
-#include <unistr.h>
+#include "unicode.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,7 +6,10 @@
 #include <new>
 #include <stdexcept>
 
-#include "unicode.hpp"
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 namespace apiuser::unicode {
 
@@ -17,7 +17,9 @@ namespace {
 
 static_assert(sizeof(char32_t) == sizeof(ucs4_t), "code points are passed to libunistring as they are");
 
-const std::uint8_t* bytes(std::string_view text) { return reinterpret_cast<const std::uint8_t*>(text.data()); }
+const std::uint8_t* bytes(std::string_view text) {
+    return reinterpret_cast<const std::uint8_t*>(text.data());
+}
 
 const ucs4_t* units(std::span<const char32_t> code_points) {
     return reinterpret_cast<const ucs4_t*>(code_points.data());
@@ -100,11 +102,17 @@ SecretCodePoints case_fold(std::span<const char32_t> input) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view text) { return u8_check(bytes(text), text.size()) == nullptr; }
+bool is_valid_utf8(std::string_view text) {
+    return u8_check(bytes(text), text.size()) == nullptr;
+}
 
-std::size_t count_code_points(std::string_view text) { return u8_mbsnlen(bytes(text), text.size()); }
+std::size_t count_code_points(std::string_view text) {
+    return u8_mbsnlen(bytes(text), text.size());
+}
 
-std::u32string decode(std::string_view text) { return decode_into<std::u32string>(text); }
+std::u32string decode(std::string_view text) {
+    return decode_into<std::u32string>(text);
+}
 
 std::string encode(std::u32string_view code_points) {
     std::string out;
@@ -135,13 +143,19 @@ std::string fold(std::string_view text) {
     return encode({folded.data(), folded.size()});
 }
 
-bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7f && c <= 0x9f); }
+bool is_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+}
 
-bool is_bidi_control(char32_t c) { return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069); }
+bool is_bidi_control(char32_t c) {
+    return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
 
 // The ASCII answers are spelled out because the policy asks these of every character several times, and a
 // table lookup in libunistring costs more than the rest of the check (the unit test compares them all).
-bool is_default_ignorable(char32_t c) { return c >= 0x80 && uc_is_property_default_ignorable_code_point(c); }
+bool is_default_ignorable(char32_t c) {
+    return c >= 0x80 && uc_is_property_default_ignorable_code_point(c);
+}
 
 bool is_letter(char32_t c) {
     if (c < 0x80) {
@@ -150,7 +164,9 @@ bool is_letter(char32_t c) {
     return uc_is_general_category(c, UC_CATEGORY_L) || is_mark(c);
 }
 
-bool is_mark(char32_t c) { return c >= 0x80 && uc_is_general_category(c, UC_CATEGORY_M); }
+bool is_mark(char32_t c) {
+    return c >= 0x80 && uc_is_general_category(c, UC_CATEGORY_M);
+}
 
 bool is_digit(char32_t c) {
     if (c < 0x80) {
@@ -159,7 +175,9 @@ bool is_digit(char32_t c) {
     return uc_is_general_category(c, UC_CATEGORY_N);
 }
 
-SecretCodePoints decode_secret(std::string_view text) { return decode_into<SecretCodePoints>(text); }
+SecretCodePoints decode_secret(std::string_view text) {
+    return decode_into<SecretCodePoints>(text);
+}
 
 Secret encode_secret(std::span<const char32_t> code_points) {
     Secret out;
@@ -175,7 +193,9 @@ Secret encode_secret(std::span<const char32_t> code_points) {
     return out;
 }
 
-SecretCodePoints nfkc(std::span<const char32_t> code_points) { return normalize(UNINORM_NFKC, code_points); }
+SecretCodePoints nfkc(std::span<const char32_t> code_points) {
+    return normalize(UNINORM_NFKC, code_points);
+}
 
 SecretCodePoints fold(std::span<const char32_t> code_points) {
     // What u32_casefold(X, NULL, UNINORM_NFKC) does (Unicode's compatibility caseless matching), one step at

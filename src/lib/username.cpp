@@ -12,13 +12,16 @@ namespace apiuser {
 namespace {
 
 bool is_hex_id(std::string_view text) {
-    return text.size() == api_user_id_length &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return text.size() == api_user_id_length && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 }  // namespace
 
-std::string generate_api_user_id(Random& random) { return random_hex(random, api_user_id_length / 2); }
+std::string generate_api_user_id(Random& random) {
+    return random_hex(random, api_user_id_length / 2);
+}
 
 std::string make_username(std::string_view id, std::string_view domain) {
     return fmt::format("{}{}@{}", username_prefix, id, domain);

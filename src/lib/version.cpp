@@ -1,9 +1,8 @@
-#include <sqlite3.h>
-#include <unistring/version.h>
-
 #include <botan/version.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <unistring/version.h>
 
 #include <apiuser/version.hpp>
 

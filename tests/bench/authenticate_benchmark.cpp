@@ -86,7 +86,8 @@ void prepare(const std::filesystem::path& directory, const apiuser::Argon2Params
     apiuser::revoke(session, std::vector<std::string>{revoked});
 
     auto& b = bench();
-    b.authenticator = std::make_unique<apiuser::Authenticator>(path, apiuser::AuthenticatorOptions{{}, "bench", nullptr});
+    b.authenticator =
+        std::make_unique<apiuser::Authenticator>(path, apiuser::AuthenticatorOptions{{}, "bench", nullptr});
     b.calls = {{"correct_password", {correct, password, AuthenticationOutcome::success}},
                {"wrong_password", {wrong, wrong_password, AuthenticationOutcome::wrong_password}},
                {"unknown_user", {std::string{unknown_username}, password, AuthenticationOutcome::unknown_user}},

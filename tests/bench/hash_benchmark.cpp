@@ -6,16 +6,15 @@
 //
 // usage: apiuser_bench_hash [--argon2=m=KiB,t=N,p=N] [Google Benchmark flags]
 
-#include <sys/random.h>
-
 #include <array>
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include <argon2.h>
-#include <botan/argon2.h>
 #include <benchmark/benchmark.h>
+#include <botan/argon2.h>
+#include <sys/random.h>
 
 #include <apiuser/errors.hpp>
 #include <apiuser/password_hash.hpp>
@@ -41,8 +40,8 @@ void library_hash_password(benchmark::State& state) {
 
 void libargon2_hash_encoded(benchmark::State& state) {
     std::array<std::uint8_t, salt_bytes> salt{};
-    const auto encoded_length = argon2_encodedlen(params.iterations, params.memory_kib, params.parallelism,
-                                                  salt_bytes, hash_bytes, Argon2_id);
+    const auto encoded_length =
+        argon2_encodedlen(params.iterations, params.memory_kib, params.parallelism, salt_bytes, hash_bytes, Argon2_id);
     std::string encoded(encoded_length, '\0');
     for (auto _ : state) {
         if (::getrandom(salt.data(), salt.size(), 0) != static_cast<ssize_t>(salt.size())) {
@@ -50,8 +49,8 @@ void libargon2_hash_encoded(benchmark::State& state) {
             break;
         }
         const int result = argon2id_hash_encoded(params.iterations, params.memory_kib, params.parallelism,
-                                                 password.data(), password.size(), salt.data(), salt.size(),
-                                                 hash_bytes, encoded.data(), encoded.size());
+                                                 password.data(), password.size(), salt.data(), salt.size(), hash_bytes,
+                                                 encoded.data(), encoded.size());
         if (result != ARGON2_OK) {
             state.SkipWithError(argon2_error_message(result));
             break;
@@ -65,8 +64,8 @@ void botan_argon2_alone(benchmark::State& state) {
     std::array<std::uint8_t, hash_bytes> output{};
     constexpr std::uint8_t argon2id = 2;  // Botan's numbering: 0 Argon2d, 1 Argon2i, 2 Argon2id
     for (auto _ : state) {
-        Botan::argon2(output.data(), output.size(), password.data(), password.size(), salt.data(), salt.size(),
-                      nullptr, 0, nullptr, 0, argon2id, params.parallelism, params.memory_kib, params.iterations);
+        Botan::argon2(output.data(), output.size(), password.data(), password.size(), salt.data(), salt.size(), nullptr,
+                      0, nullptr, 0, argon2id, params.parallelism, params.memory_kib, params.iterations);
         benchmark::DoNotOptimize(output.data());
     }
 }

@@ -6,11 +6,11 @@
 // usage: apiuser_bench_peak_rss OUTPUT_FILE PROGRAM [ARGUMENT...]
 // Standard input, output and error are the program's; the exit status is the program's.
 
+#include <cstdio>
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 int main(int argc, char* argv[]) {
     if (argc < 3) {

@@ -1,15 +1,13 @@
 // The API-user lifecycle through the real binary: create, list, describe, enable, disable, revoke.
 
-#include <sys/stat.h>
-
 #include <csignal>
 #include <fstream>
-
 #include <regex>
 #include <set>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "expect.hpp"
 #include "pty.hpp"
@@ -217,13 +215,11 @@ TEST_CASE("on a terminal, create prompts twice with echo off", "[e2e][create][pa
     CHECK(users[0]["description"] == "Interactive");
 }
 
-TEST_CASE(
-    "with --password-stdin, a terminal is asked with echo off instead of reading typed, echoed input",
-    "[e2e][create][password][pty]") {
+TEST_CASE("with --password-stdin, a terminal is asked with echo off instead of reading typed, echoed input",
+          "[e2e][create][password][pty]") {
     Sandbox s;
     s.init();
-    PtySession pty{{apiuser::test::apiuser_binary(), "create", "--password-stdin", "--json"},
-                   s.environment()};
+    PtySession pty{{apiuser::test::apiuser_binary(), "create", "--password-stdin", "--json"}, s.environment()};
     REQUIRE(pty.expect("Password: "));
     CHECK_FALSE(pty.echo_on());
     pty.send("Typ3d-by-hand!\n");
@@ -238,16 +234,15 @@ TEST_CASE("a password on standard input or in a file must be one line, and the e
           "[e2e][create][password]") {
     Sandbox s;
     s.init();
-    for (const std::string input : {"Corr3ct-Horse-Battery\nsecond line\n",
-                                    "Corr3ct-Horse-Battery\n\n", "Corr3ct-Horse\r\nBattery\n"}) {
+    for (const std::string input :
+         {"Corr3ct-Horse-Battery\nsecond line\n", "Corr3ct-Horse-Battery\n\n", "Corr3ct-Horse\r\nBattery\n"}) {
         const auto r = refused(s, {"create", "--password-stdin"}, 2, input);
         CHECK_THAT(r.err, Catch::Contains("more than one line"));
         CHECK_THAT(r.err, !Catch::Contains("control character"));
     }
     const auto file = s.dir() / "password.txt";
     std::ofstream{file} << "Corr3ct-Horse-Battery\nanother\n";
-    CHECK_THAT(refused(s, {"create", "--password-file", file.string()}, 2).err,
-               Catch::Contains("more than one line"));
+    CHECK_THAT(refused(s, {"create", "--password-file", file.string()}, 2).err, Catch::Contains("more than one line"));
 }
 
 TEST_CASE("at the prompt, a password the policy refuses is refused before the confirmation",
@@ -265,13 +260,11 @@ TEST_CASE("at the prompt, a password the policy refuses is refused before the co
     CHECK(s.dump() == before);
 }
 
-TEST_CASE("the passwd prompt names the API user whose password it changes",
-          "[e2e][passwd][password][pty]") {
+TEST_CASE("the passwd prompt names the API user whose password it changes", "[e2e][passwd][password][pty]") {
     Sandbox s;
     s.init();
     const auto user = s.create("Named");
-    PtySession pty{{apiuser::test::apiuser_binary(), "passwd", user.substr(8, 12)},
-                   s.environment()};
+    PtySession pty{{apiuser::test::apiuser_binary(), "passwd", user.substr(8, 12)}, s.environment()};
     REQUIRE(pty.expect("New password for " + user + ": "));
     CHECK_FALSE(pty.echo_on());
     pty.send("Typ3d-by-hand!\n");
@@ -287,8 +280,7 @@ TEST_CASE("the passwd prompt names the API user whose password it changes",
     CHECK(again.output().find("Confirm password") == std::string::npos);
 }
 
-TEST_CASE("on a terminal, a mismatched confirmation writes nothing",
-          "[e2e][create][password][pty]") {
+TEST_CASE("on a terminal, a mismatched confirmation writes nothing", "[e2e][create][password][pty]") {
     Sandbox s;
     s.init();
     const auto before = s.dump();
@@ -353,7 +345,8 @@ TEST_CASE("a password containing the API user's own email or local part is refus
     // The username is generated, so the test learns it from a dry run seeded... it cannot: instead it checks
     // that the email of a member (the acting owner) is refused, and the library tests cover the API user's own.
     Sandbox s;
-    const auto r = s.run({"init", "--company", "Acme", "--owner-email", "root@acme.example", "--argon2", "m=8,t=1,p=1"});
+    const auto r =
+        s.run({"init", "--company", "Acme", "--owner-email", "root@acme.example", "--argon2", "m=8,t=1,p=1"});
     REQUIRE(r.exit_code == 0);
     const auto refusal = refused(s, {"create", "--password-stdin", "--json"}, 4, "xROOT@ACME.EXAMPLE9\n");
     CHECK(json::parse(refusal.err)["violations"][0]["code"] == "contains_email");
@@ -383,10 +376,10 @@ TEST_CASE("a description already used by another enabled user warns but proceeds
 TEST_CASE("descriptions are stored and printed faithfully", "[e2e][create][description]") {
     Sandbox s;
     s.init();
-    for (const std::string& description : std::vector<std::string>
-         {"Robert'); DROP TABLE api_users;--", "\"quoted\" and 'single' and `back`", "emoji \xF0\x9F\x9A\x80 rocket",
-          "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD7\xA2\xD7\x95\xD7\x9C\xD7\x9D", "%s %n %x {} ${HOME} $(id)",
-          "back\\slash", std::string(255, 'x')}) {
+    for (const std::string& description : std::vector<std::string>{
+             "Robert'); DROP TABLE api_users;--", "\"quoted\" and 'single' and `back`", "emoji \xF0\x9F\x9A\x80 rocket",
+             "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD7\xA2\xD7\x95\xD7\x9C\xD7\x9D", "%s %n %x {} ${HOME} $(id)",
+             "back\\slash", std::string(255, 'x')}) {
         INFO(description);
         const auto created = run_json(s, {"create", "--description", description, "--generate-password", "--json"});
         CHECK(created["description"] == description);
@@ -407,10 +400,10 @@ TEST_CASE("control characters, bidi overrides, invalid UTF-8 and overlong descri
     Sandbox s;
     s.init();
     const auto user = s.create("ok");
-    for (const std::string& description : std::vector<std::string>
-         {"tab\there", "new\nline", "esc\x1b[31mred", "nul-free but bell\x07", "del\x7f", "c1 \xc2\x9b csi",
-          "rlo \xe2\x80\xae evil", "lri \xe2\x81\xa6 isolate", "bad utf8 \xff\xfe", "overlong \xc0\xaf",
-          "surrogate \xed\xa0\x80", std::string(256, 'x')}) {
+    for (const std::string& description : std::vector<std::string>{
+             "tab\there", "new\nline", "esc\x1b[31mred", "nul-free but bell\x07", "del\x7f", "c1 \xc2\x9b csi",
+             "rlo \xe2\x80\xae evil", "lri \xe2\x81\xa6 isolate", "bad utf8 \xff\xfe", "overlong \xc0\xaf",
+             "surrogate \xed\xa0\x80", std::string(256, 'x')}) {
         INFO(description);
         auto r = refused(s, {"create", "--description", description, "--generate-password"}, 2);
         CHECK_THAT(r.err, Catch::Contains("description"));
@@ -422,7 +415,9 @@ TEST_CASE("escape sequences planted in the database are printed harmlessly", "[e
     Sandbox s;
     s.init();
     const auto user = s.create("placeholder");
-    s.execute_sql("UPDATE api_users SET description = 'evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b" "31m \xe2\x80\xae end'");
+    s.execute_sql(
+        "UPDATE api_users SET description = 'evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b"
+        "31m \xe2\x80\xae end'");
     for (const auto& args : std::vector<std::vector<std::string>>{{"list"}, {"describe", user}, {"log"}}) {
         const auto r = s.run(args);
         INFO(describe(r));
@@ -433,7 +428,9 @@ TEST_CASE("escape sequences planted in the database are printed harmlessly", "[e
     }
     CHECK_THAT(s.run({"list"}).out, Catch::Contains("\\x1b"));
     const auto listed = run_json(s, {"list", "--json"});
-    CHECK(listed[0]["description"] == "evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b" "31m \xe2\x80\xae end");
+    CHECK(listed[0]["description"] ==
+          "evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b"
+          "31m \xe2\x80\xae end");
 }
 
 TEST_CASE("list shows a table by default, JSON on request, revoked only with --all", "[e2e][list]") {
@@ -479,10 +476,11 @@ TEST_CASE("describe shows every field and changes the description", "[e2e][descr
     const auto user = s.create("Magento Staging");
     const auto id = user.substr(8, 12);
     for (const std::string& reference : std::vector<std::string>{user, id, [&] {
-                                            std::string upper = user;
-                                            std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-                                            return upper;
-                                        }()}) {
+                                                                     std::string upper = user;
+                                                                     std::transform(upper.begin(), upper.end(),
+                                                                                    upper.begin(), ::toupper);
+                                                                     return upper;
+                                                                 }()}) {
         const auto shown = run_json(s, {"describe", reference, "--json"});
         CHECK(shown["username"] == user);
         check_api_user_json(shown);
@@ -605,8 +603,7 @@ TEST_CASE("revoke on a terminal asks for confirmation", "[e2e][revoke][pty]") {
     CHECK(run_json(s, {"describe", a, "--json"})["status"] == "revoked");
 }
 
-TEST_CASE("revoke asks for the whole word 'yes', and not about users already revoked",
-          "[e2e][revoke][pty]") {
+TEST_CASE("revoke asks for the whole word 'yes', and not about users already revoked", "[e2e][revoke][pty]") {
     Sandbox s;
     s.init();
     const auto a = s.create("To Revoke");
@@ -680,8 +677,9 @@ TEST_CASE("create --dry-run says what it would do and never prints a username as
     CHECK_FALSE(would.contains("password"));
     CHECK(would["hash"]["m"] == 8);
     // --quiet: nothing on stdout that a pipeline could take for a username; a note on stderr.
-    for (const auto& args : std::vector<std::vector<std::string>>{{"create", "--dry-run", "--generate-password", "--quiet"},
-                                                                  {"create", "--dry-run", "--password-stdin", "-q"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"create", "--dry-run", "--generate-password", "--quiet"},
+                                               {"create", "--dry-run", "--password-stdin", "-q"}}) {
         r = s.run(args, "Str0ng-enough!\n");
         INFO(describe(r));
         CHECK(r.exit_code == 0);
@@ -692,7 +690,8 @@ TEST_CASE("create --dry-run says what it would do and never prints a username as
     r = s.run({"create", "--dry-run", "--generate-password", "--description", "Trial"});
     INFO(describe(r));
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::StartsWith("Would create an API user") && Catch::Contains("Dry run: nothing was written."));
+    CHECK_THAT(r.out,
+               Catch::StartsWith("Would create an API user") && Catch::Contains("Dry run: nothing was written."));
     CHECK(r.out.find("apiuser-") == std::string::npos);
     CHECK(r.out.find("Password") == std::string::npos);
     CHECK(s.store_bytes() == before);

@@ -1,14 +1,13 @@
 // The foundation through the real binary: init, the store's safety checks, members, permissions, the audit
 // log and the exit codes.
 
-#include <sys/stat.h>
-
 #include <csignal>
 #include <fstream>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "sandbox.hpp"
@@ -26,7 +25,9 @@ void check_one_line_error(const ProcessResult& r, const std::vector<std::string>
     apiuser::test::check_error_output(r, args, r.exit_code);
 }
 
-bool running_as_root() { return ::geteuid() == 0; }
+bool running_as_root() {
+    return ::geteuid() == 0;
+}
 
 }  // namespace
 
@@ -184,8 +185,7 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     }
     Sandbox s;
     s.init();
-    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example",
-                    "--allow-unknown-login", "--json"});
+    auto r = s.run({"member", "add", "alice", "--email", "alice@acme.example", "--allow-unknown-login", "--json"});
     REQUIRE(r.exit_code == 0);
     auto alice = json::parse(r.out);
     CHECK(alice["login"] == "alice");
@@ -217,8 +217,7 @@ TEST_CASE("members: add, set, list and remove, with their audit rows", "[e2e][me
     check_one_line_error(r);
 
     const std::string too_long(256, 'a');
-    for (const std::string bad :
-         {"-x", "with space", "semi;colon", "", "a/b", "@a", "a@", too_long.c_str()}) {
+    for (const std::string bad : {"-x", "with space", "semi;colon", "", "a/b", "@a", "a@", too_long.c_str()}) {
         INFO(bad);
         r = s.run({"member", "add", "--allow-unknown-login", "--", bad});
         CHECK(r.exit_code == 2);
@@ -358,8 +357,7 @@ TEST_CASE("a store the user may not reach: 'Permission denied' comes with a hint
     }
 }
 
-TEST_CASE("the --as option is decided by real privilege: root of a user namespace is refused",
-          "[e2e][permissions]") {
+TEST_CASE("the --as option is decided by real privilege: root of a user namespace is refused", "[e2e][permissions]") {
     Sandbox s;
     s.init();
     ProcessOptions options;
@@ -391,18 +389,17 @@ TEST_CASE("the --as option naming yourself needs no privilege", "[e2e][permissio
     REQUIRE(::chown(s.dir().c_str(), 65534, 65534) == 0);
     ProcessOptions options;
     options.uid = 65534;  // nobody
-    REQUIRE(s.run_with({"init", "--company", "Nobody Ltd", "--argon2", apiuser::test::fast_argon2},
-                       options)
-                .exit_code == 0);
+    REQUIRE(
+        s.run_with({"init", "--company", "Nobody Ltd", "--argon2", apiuser::test::fast_argon2}, options).exit_code ==
+        0);
     const auto r = s.run_with({"--as", "nobody", "list"}, options);
     INFO(describe(r));
     CHECK(r.exit_code == 0);
     CHECK(s.run_with({"--as", "root", "list"}, options).exit_code == 7);
 }
 
-TEST_CASE(
-    "member add refuses a login this system does not know, unless added ahead of time on purpose",
-    "[e2e][members]") {
+TEST_CASE("member add refuses a login this system does not know, unless added ahead of time on purpose",
+          "[e2e][members]") {
     Sandbox s;
     s.init();
     const auto before = s.dump();
@@ -410,8 +407,7 @@ TEST_CASE(
     INFO(describe(r));
     CHECK(r.exit_code == 2);
     check_one_line_error(r);
-    CHECK_THAT(r.err,
-               Catch::Contains("no login 'daemno'") && Catch::Contains("--allow-unknown-login"));
+    CHECK_THAT(r.err, Catch::Contains("no login 'daemno'") && Catch::Contains("--allow-unknown-login"));
     CHECK(s.dump() == before);
     CHECK(s.run({"member", "add", "daemon"}).exit_code == 0);
     CHECK(s.run({"member", "add", "newcomer", "--allow-unknown-login"}).exit_code == 0);
@@ -419,16 +415,14 @@ TEST_CASE(
     CHECK(members.size() == 3);
 }
 
-TEST_CASE("logins with '@', as SSSD and Active Directory name domain users, are accepted",
-          "[e2e][members]") {
+TEST_CASE("logins with '@', as SSSD and Active Directory name domain users, are accepted", "[e2e][members]") {
     if (!running_as_root()) {
         WARN("skipped: needs root for --as");
         return;
     }
     Sandbox s;
     s.init();
-    const std::string login =
-        "dave.smith-jones@corp.example.com";  // 33 characters, longer than a local login
+    const std::string login = "dave.smith-jones@corp.example.com";  // 33 characters, longer than a local login
     auto r = s.run({"member", "add", login, "--allow-unknown-login", "--manage-account"});
     INFO(describe(r));
     REQUIRE(r.exit_code == 0);
@@ -445,9 +439,14 @@ TEST_CASE("logins with '@', as SSSD and Active Directory name domain users, are 
 TEST_CASE("unknown commands and options are usage errors", "[e2e][usage]") {
     Sandbox s;
     s.init();
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"frobnicate"}, {"list", "--bogus"}, {"list", "--status", "sleeping"}, {"describe"},
-             {"enable"}, {"member", "add"}, {"log", "--since", "yesterday"}, {"create", "extra-argument"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"frobnicate"},
+                                                                  {"list", "--bogus"},
+                                                                  {"list", "--status", "sleeping"},
+                                                                  {"describe"},
+                                                                  {"enable"},
+                                                                  {"member", "add"},
+                                                                  {"log", "--since", "yesterday"},
+                                                                  {"create", "extra-argument"}}) {
         const auto before = s.dump();
         const auto r = s.run(args);
         INFO(args.front() << "\n" << describe(r));

@@ -37,8 +37,7 @@ ProcessResult rejected(const Sandbox& s, const std::vector<std::string>& args, c
 
 }  // namespace
 
-TEST_CASE("a password breaking several rules: exit 4 and every violation on a line of its own",
-          "[e2e][policy]") {
+TEST_CASE("a password breaking several rules: exit 4 and every violation on a line of its own", "[e2e][policy]") {
     Sandbox s;
     s.init("Acme Widgets Ltd");
     for (const bool dry_run : {false, true}) {
@@ -59,8 +58,7 @@ TEST_CASE("a password breaking several rules: exit 4 and every violation on a li
     }
 }
 
-TEST_CASE("with --json, the rejection is one JSON object listing every violation's code and message",
-          "[e2e][policy]") {
+TEST_CASE("with --json, the rejection is one JSON object listing every violation's code and message", "[e2e][policy]") {
     Sandbox s;
     s.init("Acme Widgets Ltd");
     const auto r = rejected(s, {"create", "--password-stdin", "--json"}, breaks_four + "\n");
@@ -123,7 +121,7 @@ TEST_CASE("the NFKC form is what is hashed: composed, decomposed and fullwidth t
     INFO(describe(created));
     REQUIRE(created.exit_code == 0);
     const auto username = lines_of(created.out).at(0);
-    for (const std::string typed : {"Caf\xC3\xA9-Zq7!", "Cafe\xCC\x81-Zq7!",                // e + ◌́
+    for (const std::string typed : {"Caf\xC3\xA9-Zq7!", "Cafe\xCC\x81-Zq7!",                 // e + ◌́
                                     "\xEF\xBC\xA3\xEF\xBD\x81\xEF\xBD\x86\xC3\xA9-Zq7!"}) {  // Ｃａｆé
         const auto r = s.run({"verify", username, "--password-stdin", "--quiet"}, typed + "\n");
         INFO(describe(r));
@@ -133,8 +131,7 @@ TEST_CASE("the NFKC form is what is hashed: composed, decomposed and fullwidth t
     CHECK(s.run({"verify", username, "--password-stdin", "--quiet"}, "CAF\xC3\x89-Zq7!\n").exit_code == 6);
 }
 
-TEST_CASE("a generated password passes the policy and verifies as printed",
-          "[e2e][policy][verify]") {
+TEST_CASE("a generated password passes the policy and verifies as printed", "[e2e][policy][verify]") {
     Sandbox s;
     s.init("Acme Widgets Ltd");
     for (int i = 0; i < 5; ++i) {

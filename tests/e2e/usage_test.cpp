@@ -37,8 +37,7 @@ std::vector<std::string> hinted_help(const ProcessResult& r) {
 
 }  // namespace
 
-TEST_CASE("the hint of a usage error names the help of the whole command, which exists",
-          "[e2e][usage]") {
+TEST_CASE("the hint of a usage error names the help of the whole command, which exists", "[e2e][usage]") {
     Sandbox s;
     s.init();
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
@@ -68,8 +67,7 @@ namespace {
 
 // The value-taking options that `apiuser COMMAND... --help` lists ("  --since TIME  Only
 // entries..."), flags left out.
-std::vector<std::string> options_taking_a_value(const Sandbox& s,
-                                                std::vector<std::string> command) {
+std::vector<std::string> options_taking_a_value(const Sandbox& s, std::vector<std::string> command) {
     command.push_back("--help");
     const auto help = s.run(command);
     REQUIRE(help.exit_code == 0);
@@ -134,15 +132,14 @@ TEST_CASE("an empty value is a usage error for every option that takes a value",
             }
             CHECK(s.dump() == before);
             // The same through --option=.
-            args.erase(std::find(args.begin(), args.end(), option),
-                       std::find(args.begin(), args.end(), option) + 2);
+            args.erase(std::find(args.begin(), args.end(), option), std::find(args.begin(), args.end(), option) + 2);
             args.insert(args.begin() + static_cast<std::ptrdiff_t>(command.size()), option + "=");
             CHECK(s.run(args).exit_code == 2);
         }
     }
-    CHECK(tried == std::set<std::string>{"--store", "--as", "--company", "--domain",
-                                         "--owner-email", "--argon2", "--password-file", "--status",
-                                         "--keep-old-for", "--email", "--since", "--target"});
+    CHECK(tried == std::set<std::string>{"--store", "--as", "--company", "--domain", "--owner-email", "--argon2",
+                                         "--password-file", "--status", "--keep-old-for", "--email", "--since",
+                                         "--target"});
     // `init --store ""` created no store where the default would be.
     CHECK_FALSE(std::filesystem::exists(s.dir() / ".local"));
 
@@ -159,8 +156,7 @@ TEST_CASE("APIUSER_STORE set but empty is a usage error, not the default store",
     options.env = s.environment();
     options.env["APIUSER_STORE"] = "";
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"},
-          {"list"}}) {
+         {std::vector<std::string>{"init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"}, {"list"}}) {
         const auto r = s.run_with(args, options);
         INFO(describe(r));
         apiuser::test::check_error_output(r, args, 2);
@@ -168,9 +164,8 @@ TEST_CASE("APIUSER_STORE set but empty is a usage error, not the default store",
     }
     CHECK_FALSE(std::filesystem::exists(s.dir() / ".local"));
     // --store still wins over it.
-    const auto r = s.run_with(
-        {"--store", s.store().string(), "init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"},
-        options);
+    const auto r =
+        s.run_with({"--store", s.store().string(), "init", "--company", "Acme", "--argon2", "m=8,t=1,p=1"}, options);
     INFO(describe(r));
     CHECK(r.exit_code == 0);
 }
@@ -181,11 +176,11 @@ TEST_CASE("with --json every usage error is one JSON object on stderr", "[e2e][u
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
         {{"list", "--bogus", "--json"}, "help list"},
         {{"list", "--json", "--status", "sleeping"}, "help list"},
-        {{"list", "--json", "--status"}, "help list"},     // a missing value
-        {{"list", "--status", "--json"}, "help list"},     // the value missing before --json
-        {{"--json", "frobnicate"}, "--help"},              // an unknown command
-        {{"describe", "--json"}, "help describe"},         // a missing argument
-        {{"create", "--json", "--quiet"}, "help create"},  // options that exclude each other
+        {{"list", "--json", "--status"}, "help list"},                   // a missing value
+        {{"list", "--status", "--json"}, "help list"},                   // the value missing before --json
+        {{"--json", "frobnicate"}, "--help"},                            // an unknown command
+        {{"describe", "--json"}, "help describe"},                       // a missing argument
+        {{"create", "--json", "--quiet"}, "help create"},                // options that exclude each other
         {{"--as", "", "member", "list", "--json"}, "help member list"},  // an empty value
         {{"member", "remove", "bob", "--json"}, "help member remove"},   // a command without --json
         {{"help", "frobnicate", "--json"}, ""},
@@ -199,8 +194,7 @@ TEST_CASE("with --json every usage error is one JSON object on stderr", "[e2e][u
         CHECK(error["error"] == "invalid_input");
         CHECK(error["message"].get<std::string>().find('\n') == std::string::npos);
         if (!help.empty()) {
-            CHECK_THAT(error["hint"].get<std::string>(),
-                       Catch::EndsWith("see 'apiuser " + help + "'"));
+            CHECK_THAT(error["hint"].get<std::string>(), Catch::EndsWith("see 'apiuser " + help + "'"));
         }
     }
 }
@@ -214,8 +208,7 @@ TEST_CASE("with --json warnings are in the JSON document, not text", "[e2e][usag
     CHECK(r.err.empty());
     auto document = json::parse(r.out);
     REQUIRE(document["warnings"].size() == 1);
-    CHECK_THAT(document["warnings"][0].get<std::string>(),
-               Catch::Contains("below the recommended"));
+    CHECK_THAT(document["warnings"][0].get<std::string>(), Catch::Contains("below the recommended"));
 
     s.create("Magento Production");
     r = s.run({"create", "--description", "Magento Production", "--generate-password", "--json"});
@@ -224,8 +217,7 @@ TEST_CASE("with --json warnings are in the JSON document, not text", "[e2e][usag
     CHECK(r.err.empty());
     document = json::parse(r.out);
     REQUIRE(document["warnings"].size() == 1);
-    CHECK_THAT(document["warnings"][0].get<std::string>(),
-               Catch::Contains("one API user per integrated system"));
+    CHECK_THAT(document["warnings"][0].get<std::string>(), Catch::Contains("one API user per integrated system"));
     // Without --json, a warning is a line of text on stderr and the result has no "warnings".
     r = s.run({"create", "--description", "Magento Production", "--generate-password", "--quiet"});
     CHECK(r.exit_code == 0);
@@ -236,8 +228,7 @@ TEST_CASE("with --json warnings are in the JSON document, not text", "[e2e][usag
     CHECK_FALSE(json::parse(r.out).contains("warnings"));
 }
 
-TEST_CASE("a mistyped command or option gets the nearest one suggested, in the order typed",
-          "[e2e][usage]") {
+TEST_CASE("a mistyped command or option gets the nearest one suggested, in the order typed", "[e2e][usage]") {
     Sandbox s;
     s.init();
     struct Case {
@@ -265,10 +256,8 @@ TEST_CASE("a mistyped command or option gets the nearest one suggested, in the o
         {{"lsit"},
          "apiuser: error: unknown command 'lsit' for 'apiuser'; did you mean 'list'? see 'apiuser "
          "--help'\n"},
-        {{"frobnicate"},
-         "apiuser: error: unknown command 'frobnicate' for 'apiuser'; see 'apiuser --help'\n"},
-        {{"list", "--bogus"},
-         "apiuser: error: unknown option '--bogus' for 'apiuser list'; see 'apiuser help list'\n"},
+        {{"frobnicate"}, "apiuser: error: unknown command 'frobnicate' for 'apiuser'; see 'apiuser --help'\n"},
+        {{"list", "--bogus"}, "apiuser: error: unknown option '--bogus' for 'apiuser list'; see 'apiuser help list'\n"},
         {{"create", "one", "two"},
          "apiuser: error: unexpected argument 'one' for 'apiuser create'; see 'apiuser help "
          "create'\n"},

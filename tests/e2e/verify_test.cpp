@@ -1,9 +1,8 @@
 // verify, passwd and account settings through the real binary.
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "pty.hpp"
@@ -43,12 +42,13 @@ json describe_json(const Sandbox& s, const std::string& username) {
     return json::parse(r.out);
 }
 
-bool running_as_root() { return ::geteuid() == 0; }
+bool running_as_root() {
+    return ::geteuid() == 0;
+}
 
 }  // namespace
 
-TEST_CASE("verify: exit 0 for the right password, and the same exit 6 and message for every failure",
-          "[e2e][verify]") {
+TEST_CASE("verify: exit 0 for the right password, and the same exit 6 and message for every failure", "[e2e][verify]") {
     Sandbox s;
     s.init();
     const auto good = create_with_password(s, password);
@@ -64,10 +64,8 @@ TEST_CASE("verify: exit 0 for the right password, and the same exit 6 and messag
     CHECK(json::parse(verify(s, good, password, {"--json"}).out)["authenticated"] == true);
 
     const std::vector<std::pair<std::string, std::string>> failures{
-        {good, "Str0ng-enough?"},
-        {disabled, password},
-        {revoked, password},
-        {"apiuser-000000000000@apiconnector.com", password},
+        {good, "Str0ng-enough?"},     {disabled, password},
+        {revoked, password},          {"apiuser-000000000000@apiconnector.com", password},
         {"not-a-username", password},
     };
     for (const auto& [username, attempt] : failures) {
@@ -139,17 +137,18 @@ TEST_CASE("verify reports a damaged stored hash as a store error, exit 1", "[e2e
     Sandbox s;
     s.init();
     const auto user = create_with_password(s, password);
-    s.execute_sql("UPDATE api_users SET password_hash = '$argon2id$v=19$m=4294967295,t=2,p=1$"
-                  "MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8'");
+    s.execute_sql(
+        "UPDATE api_users SET password_hash = '$argon2id$v=19$m=4294967295,t=2,p=1$"
+        "MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8'");
     const auto r = verify(s, user, password);
     check_error_output(r, {}, 1);
     CHECK_THAT(r.err, Catch::Contains("stored credential for " + user + " is damaged"));
 }
 
-TEST_CASE("verify tells a broken setup from a wrong password: no store is exit 1, a usage error 2",
-          "[e2e][verify]") {
+TEST_CASE("verify tells a broken setup from a wrong password: no store is exit 1, a usage error 2", "[e2e][verify]") {
     Sandbox s;  // no store at all
-    auto r = s.run({"verify", "apiuser-3f9a1c2b7d4e@apiconnector.com", "--password-stdin"}, std::string{password} + "\n");
+    auto r =
+        s.run({"verify", "apiuser-3f9a1c2b7d4e@apiconnector.com", "--password-stdin"}, std::string{password} + "\n");
     check_error_output(r, {}, 1);
     CHECK_THAT(r.err, Catch::Contains("no store"));
     r = s.run({"verify", "--password-stdin"}, std::string{password} + "\n");
@@ -179,8 +178,7 @@ TEST_CASE("verify on a terminal asks once, with echo off", "[e2e][verify][pty]")
     CHECK(pty.output().find(password) == std::string::npos);
 }
 
-TEST_CASE("passwd with an overlap keeps the old password working and describe shows the deadline",
-          "[e2e][passwd]") {
+TEST_CASE("passwd with an overlap keeps the old password working and describe shows the deadline", "[e2e][passwd]") {
     Sandbox s;
     s.init();
     const auto user = create_with_password(s, password);
@@ -312,10 +310,10 @@ TEST_CASE("account set raises the Argon2 cost, and verify upgrades old hashes", 
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(s.run({"account", "show", "--json"}).out)["company"] == "Renamed Widgets PLC");
     for (const auto& bad : std::vector<std::vector<std::string>>{{"account", "set"},
-                                                                  {"account", "set", "--argon2", "m=1,t=1,p=1"},
-                                                                  {"account", "set", "--argon2", "fast"},
-                                                                  {"account", "set", "--company", ""},
-                                                                  {"account", "set", "--company", "bad\ncompany"}}) {
+                                                                 {"account", "set", "--argon2", "m=1,t=1,p=1"},
+                                                                 {"account", "set", "--argon2", "fast"},
+                                                                 {"account", "set", "--company", ""},
+                                                                 {"account", "set", "--company", "bad\ncompany"}}) {
         const auto before = s.store_bytes();
         check_error_output(s.run(bad), bad, 2);
         CHECK(s.store_bytes() == before);
@@ -354,8 +352,7 @@ TEST_CASE("account set refuses Argon2 parameters above the budget unless --force
 TEST_CASE("init holds --argon2 to the same budget as account set: no store above it unless --force",
           "[e2e][account][init]") {
     Sandbox s;
-    const std::vector<std::string> gigabyte{"init", "--company", "Acme Widgets Ltd", "--argon2",
-                                            "m=1048576,t=100,p=1"};
+    const std::vector<std::string> gigabyte{"init", "--company", "Acme Widgets Ltd", "--argon2", "m=1048576,t=100,p=1"};
     check_error_output(s.run(gigabyte), gigabyte, 2);
     CHECK_FALSE(std::filesystem::exists(s.store()));
 

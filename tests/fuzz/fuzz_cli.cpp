@@ -4,16 +4,16 @@
 // Every file the fuzzer can make apiuser touch stays in a private temporary directory: arguments with a
 // '/' are skipped, so relative paths are all there is, and the working directory is that temporary one.
 
-#include <fcntl.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
@@ -83,8 +83,9 @@ void reset_work_dir() {
     }
     const int fd = ::open(store_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     fuzz::require(fd >= 0, "cannot write the store");
-    fuzz::require(::write(fd, template_bytes.data(), template_bytes.size()) == static_cast<ssize_t>(template_bytes.size()),
-                  "cannot write the store");
+    fuzz::require(
+        ::write(fd, template_bytes.data(), template_bytes.size()) == static_cast<ssize_t>(template_bytes.size()),
+        "cannot write the store");
     ::close(fd);
 }
 
@@ -134,9 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // hold these very words (the fuzzer soon types them), but never at the start of a line: a newline in
     // an argument is printed escaped.
     constexpr std::string_view internal_error = "apiuser: error: internal error: ";
-    fuzz::require(!errors.starts_with(internal_error) &&
-                      errors.find("\n" + std::string{internal_error}) == std::string::npos,
-                  "an internal error escaped a command");
+    fuzz::require(
+        !errors.starts_with(internal_error) && errors.find("\n" + std::string{internal_error}) == std::string::npos,
+        "an internal error escaped a command");
     if (code != 0) {
         fuzz::require(out.str().empty() || errors.find("cannot write") != std::string::npos,
                       "a failing command printed a result");

@@ -23,7 +23,8 @@ std::map<std::tuple<PasswordRule, std::string, std::string>, std::string> messag
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto fields = fuzz::split_fields(fuzz::as_text(data, size), 3);
     const std::string_view password = fields[0];
-    const PasswordContext context{"apiuser-3f9a1c2b7d4e@apiconnector.com", fields.size() > 1 ? fields[1] : "Acme Widgets Ltd",
+    const PasswordContext context{"apiuser-3f9a1c2b7d4e@apiconnector.com",
+                                  fields.size() > 1 ? fields[1] : "Acme Widgets Ltd",
                                   fields.size() > 2 ? fields[2] : ""};
     const auto violations = check_password(password, context);
     for (const auto& violation : violations) {
@@ -42,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::require(violations.empty(), "enforce accepted what check rejected");
         fuzz::require(enforced == normal, "enforce and normalize disagree");
         // An accepted password is accepted again once normalised: what is hashed passes the policy too.
-        fuzz::require(check_password(normal.view(), context).empty(), "the normal form of an accepted password is rejected");
+        fuzz::require(check_password(normal.view(), context).empty(),
+                      "the normal form of an accepted password is rejected");
     } catch (const PasswordRejected& rejected) {
         fuzz::require(!violations.empty(), "enforce rejected what check accepted");
         fuzz::require(rejected.violations().size() == violations.size(), "enforce and check list different violations");

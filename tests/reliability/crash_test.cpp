@@ -3,8 +3,6 @@
 // every change with its audit row and no audit row without its change; every username printed by a create
 // that exited 0 must still be there at the end.
 
-#include <signal.h>
-
 #include <algorithm>
 #include <chrono>
 #include <random>
@@ -13,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <signal.h>
 
 #include "expect.hpp"
 #include "reliability.hpp"
@@ -20,9 +19,9 @@
 
 using apiuser::reliability::ApiUserRow;
 using apiuser::reliability::Child;
-using apiuser::reliability::piped_stdin;
 using apiuser::reliability::consistency_problems;
 using apiuser::reliability::join_lines;
+using apiuser::reliability::piped_stdin;
 using apiuser::reliability::report;
 using apiuser::reliability::scaled;
 using apiuser::reliability::snapshot;
@@ -69,10 +68,10 @@ std::string check_transition(const Command& command, const StoreSnapshot& before
         if (must_be_new) {
             // A status change to the status the user already has succeeds without changing anything.
             const auto it = before.users.find(command.target);
-            const bool no_op = it != before.users.end() &&
-                               ((command.op == Operation::enable && it->second.status == "enabled") ||
-                                (command.op == Operation::disable && it->second.status == "disabled") ||
-                                (command.op == Operation::revoke && it->second.status == "revoked"));
+            const bool no_op =
+                it != before.users.end() && ((command.op == Operation::enable && it->second.status == "enabled") ||
+                                             (command.op == Operation::disable && it->second.status == "disabled") ||
+                                             (command.op == Operation::revoke && it->second.status == "revoked"));
             if (!no_op) {
                 return "the command succeeded but the store holds the old state";
             }
@@ -148,7 +147,7 @@ std::string check_transition(const Command& command, const StoreSnapshot& before
 }
 
 class CommandChooser {
-public:
+  public:
     explicit CommandChooser(std::mt19937_64& random) : random_(random) {}
 
     Command next(const StoreSnapshot& state) {
@@ -161,7 +160,8 @@ public:
         const auto roll = random_() % 100;
         if (live.size() < 3 || roll < 35) {
             if (random_() % 2 == 0) {
-                return {Operation::create, {"create", "--generate-password", "--quiet", "--description", "crash"}, {}, {}};
+                return {
+                    Operation::create, {"create", "--generate-password", "--quiet", "--description", "crash"}, {}, {}};
             }
             return {Operation::create, {"create", "--password-stdin", "--quiet"}, "Cr4sh-test-pw!\n", {}};
         }
@@ -184,7 +184,7 @@ public:
                 target};
     }
 
-private:
+  private:
     std::mt19937_64& random_;
 };
 
@@ -255,8 +255,8 @@ TEST_CASE("crash: SIGKILL at random moments of create, enable, disable, revoke a
         const auto typical = it != typical_by_operation.end() ? it->second : typical_by_operation.begin()->second;
         const auto span = static_cast<std::uint64_t>(typical.count()) + 1;
         const auto earliest = random() % 2 == 0 ? 0 : static_cast<std::uint64_t>(typical.count()) * 6 / 10;
-        const auto delay = std::chrono::microseconds{
-            static_cast<std::int64_t>(earliest + random() % (span - earliest))};
+        const auto delay =
+            std::chrono::microseconds{static_cast<std::int64_t>(earliest + random() % (span - earliest))};
         const auto outcome = run_and_kill(s, command, delay);
         const auto& r = outcome.result;
         INFO(fmt::format("{} after {} us (typical {} us), seed {}\n{}", fmt::join(command.args, " "), delay.count(),
@@ -288,8 +288,8 @@ TEST_CASE("crash: SIGKILL at random moments of create, enable, disable, revoke a
         INFO(join_lines(problems));
         REQUIRE(problems.empty());
         const auto after = snapshot(s.store());
-        const auto transition =
-            check_transition(command, before, after, !outcome.killed, outcome.killed && after == before ? "" : username);
+        const auto transition = check_transition(command, before, after, !outcome.killed,
+                                                 outcome.killed && after == before ? "" : username);
         INFO(transition);
         REQUIRE(transition.empty());
         if (outcome.killed && !(after == before)) {
@@ -309,6 +309,5 @@ TEST_CASE("crash: SIGKILL at random moments of create, enable, disable, revoke a
     report("crash", fmt::format("{} SIGKILLs survived ({}) and {} runs that finished first, in {:.1f} s; {} kills "
                                 "landed after the commit; {} printed usernames all present; integrity ok and "
                                 "state old-or-new after every kill; 0 data lost",
-                                kills, by_command, completed, seconds, kills_that_changed,
-                                printed.size()));
+                                kills, by_command, completed, seconds, kills_that_changed, printed.size()));
 }

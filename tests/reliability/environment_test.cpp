@@ -2,12 +2,6 @@
 // full disks, broken stdout, little memory, signals). Each must give a clear one-line error, the documented
 // exit code, and leave the store as it was.
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -17,21 +11,26 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "pty.hpp"
 #include "reliability.hpp"
 #include "sandbox.hpp"
 
-using apiuser::reliability::read_file;
 using apiuser::reliability::Child;
-using apiuser::reliability::piped_stdin;
 using apiuser::reliability::consistency_problems;
 using apiuser::reliability::join_lines;
 using apiuser::reliability::nobody_uid;
+using apiuser::reliability::piped_stdin;
+using apiuser::reliability::read_file;
 using apiuser::reliability::report;
 using apiuser::reliability::running_as_root;
 using apiuser::reliability::sanitizer_build;
@@ -150,7 +149,8 @@ ProcessResult run_as(const Sandbox& s, std::optional<uid_t> uid, const std::vect
 
 }  // namespace
 
-TEST_CASE("environment: a read-only store file serves readers and refuses changes cleanly", "[reliability][environment]") {
+TEST_CASE("environment: a read-only store file serves readers and refuses changes cleanly",
+          "[reliability][environment]") {
     apiuser::reliability::Tally tried{"environment", "read-only store file: changes refused"};
     Sandbox s;
     fs::create_directories(s.store().parent_path());
@@ -167,10 +167,11 @@ TEST_CASE("environment: a read-only store file serves readers and refuses change
         CHECK(r.exit_code == 0);
     }
     const auto before = store_files(s);
-    for (const auto& args : std::vector<std::vector<std::string>>{{"create", "--generate-password"},
-                                                                  {"disable", user},
-                                                                  {"passwd", user, "--generate-password"},
-                                                                  {"member", "add", "alice", "--allow-unknown-login"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"create", "--generate-password"},
+                                               {"disable", user},
+                                               {"passwd", user, "--generate-password"},
+                                               {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -191,8 +192,11 @@ TEST_CASE("environment: a read-only directory gives a clear error and changes no
     const auto user = lines_of(r.out).at(0);
     REQUIRE(::chmod(s.store().parent_path().c_str(), 0500) == 0);
     const auto before = store_files(s);
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"list"}, {"create", "--generate-password"}, {"disable", user}, {"member", "add", "alice", "--allow-unknown-login"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"list"},
+                                               {"create", "--generate-password"},
+                                               {"disable", user},
+                                               {"member", "add", "alice", "--allow-unknown-login"}}) {
         r = run_as(s, uid, args);
         INFO(describe(r));
         check_error_output(r, args, 1);
@@ -287,7 +291,8 @@ TEST_CASE("environment: a reader without write access leaves no file behind and 
 
 TEST_CASE("environment: a missing directory, a directory, a symlink, a FIFO or a device as the store",
           "[reliability][environment]") {
-    apiuser::reliability::Tally tried{"environment", "odd store paths (missing directory, directory, symlinks, FIFO, device): commands refused"};
+    apiuser::reliability::Tally tried{
+        "environment", "odd store paths (missing directory, directory, symlinks, FIFO, device): commands refused"};
     Sandbox s;
     const auto p = populate(s);
     const auto real_store = s.dir() / "real" / "apiuser.db";
@@ -366,8 +371,9 @@ TEST_CASE("environment: a truncated store is reported as damaged by every comman
             ::chmod(s.store().c_str(), 0600);
             const auto before = store_files(s);
             const auto r = s.run(command, input_for(command));
-            INFO("truncated to " << length << " of " << bytes.size() << ": " << fmt::format("{}", fmt::join(command, " "))
-                                 << "\n" << describe(r));
+            INFO("truncated to " << length << " of " << bytes.size() << ": "
+                                 << fmt::format("{}", fmt::join(command, " ")) << "\n"
+                                 << describe(r));
             CHECK(r.signal == 0);
             check_error_output(r, command, 1);
             CHECK_THAT(r.err, Catch::Contains("damaged") || Catch::Contains("not an apiuser store"));
@@ -412,7 +418,8 @@ TEST_CASE("environment: flipped bytes never crash apiuser, a damaged page is rep
             ::chmod(s.store().c_str(), 0600);
             const auto before = store_files(s);
             const auto r = s.run(command, input_for(command));
-            INFO("byte " << offset << " flipped: " << fmt::format("{}", fmt::join(command, " ")) << "\n" << describe(r));
+            INFO("byte " << offset << " flipped: " << fmt::format("{}", fmt::join(command, " ")) << "\n"
+                         << describe(r));
             ++runs;
             ++tried;
             REQUIRE(r.signal == 0);
@@ -454,7 +461,7 @@ namespace {
 
 // A small tmpfs mounted in the sandbox for as long as it lives.
 class SmallFileSystem {
-public:
+  public:
     SmallFileSystem(const fs::path& where, std::size_t kib) : where_(where) {
         fs::create_directories(where);
         const auto options = fmt::format("size={}k,mode=0700", kib);
@@ -492,7 +499,7 @@ public:
     }
     void empty() const { fs::remove(where_ / "filler"); }
 
-private:
+  private:
     fs::path where_;
     bool mounted_ = false;
     std::string error_;
@@ -527,12 +534,13 @@ TEST_CASE("environment: a full file system fails changes with 'disk is full' and
     std::size_t round = 0;
     const auto changes = [&] {
         ++round;
-        return std::vector<std::vector<std::string>>{{"create", "--generate-password"},
-                                                     {"disable", user},
-                                                     {"describe", user, "--description", "changed"},
-                                                     {"passwd", user, "--generate-password"},
-                                                     {"member", "add", fmt::format("member{}", round), "--allow-unknown-login"},
-                                                     {"account", "set", "--company", "Renamed"}};
+        return std::vector<std::vector<std::string>>{
+            {"create", "--generate-password"},
+            {"disable", user},
+            {"describe", user, "--description", "changed"},
+            {"passwd", user, "--generate-password"},
+            {"member", "add", fmt::format("member{}", round), "--allow-unknown-login"},
+            {"account", "set", "--company", "Renamed"}};
     };
     for (const auto& args : changes()) {
         const auto r = run(args);
@@ -623,7 +631,8 @@ TEST_CASE("environment: a change whose result cannot be written changes nothing"
     Sandbox s;
     const auto p = populate(s);
     const std::string known_password = "Kn0wn-Old-Secret-Still-Works";
-    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "known"}, known_password + "\n");
+    const auto created =
+        s.run({"create", "--password-stdin", "--quiet", "--description", "known"}, known_password + "\n");
     REQUIRE(created.exit_code == 0);
     const auto known = lines_of(created.out).at(0);
     REQUIRE(s.run({"member", "add", "daemon"}).exit_code == 0);
@@ -653,7 +662,7 @@ TEST_CASE("environment: a change whose result cannot be written changes nothing"
             options.stdout_closed_pipe = closed_pipe;
             const auto r = s.run_with(args, options);
             INFO((closed_pipe ? "closed pipe: " : "/dev/full: ") << fmt::format("{}", fmt::join(args, " ")) << "\n"
-                                                              << describe(r));
+                                                                 << describe(r));
             CHECK(r.signal == 0);  // never killed by SIGPIPE half-way
             CHECK(r.exit_code == 1);
             CHECK_THAT(r.err, Catch::Contains("cannot write to standard output"));
@@ -681,9 +690,11 @@ TEST_CASE("environment: a change whose result cannot be written changes nothing"
     CHECK(s.run({"verify", known, "--password-stdin"}, known_password + "\n").exit_code == 6);
 }
 
-TEST_CASE("environment: a tiny address-space limit ends in a clean error, never a crash", "[reliability][environment]") {
+TEST_CASE("environment: a tiny address-space limit ends in a clean error, never a crash",
+          "[reliability][environment]") {
     if (sanitizer_build) {
-        WARN("skipped under AddressSanitizer, which reserves terabytes of address space and cannot run under ulimit -v");
+        WARN(
+            "skipped under AddressSanitizer, which reserves terabytes of address space and cannot run under ulimit -v");
         return;
     }
     apiuser::reliability::Tally tried{"environment", "runs under ulimit -v"};
@@ -693,7 +704,8 @@ TEST_CASE("environment: a tiny address-space limit ends in a clean error, never 
     REQUIRE(s.run({"account", "set", "--argon2", "m=262144,t=1,p=1"}).exit_code == 0);
     const auto before = s.dump();
     auto run_limited = [&](std::size_t limit_mib, const std::vector<std::string>& command) {
-        std::vector<std::string> argv{"/bin/sh", "-c", fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_mib * 1024),
+        std::vector<std::string> argv{"/bin/sh", "-c",
+                                      fmt::format("ulimit -v {} && exec \"$0\" \"$@\"", limit_mib * 1024),
                                       apiuser::test::apiuser_binary()};
         argv.insert(argv.end(), command.begin(), command.end());
         ProcessOptions options;
@@ -756,8 +768,8 @@ TEST_CASE("environment: SIGINT, SIGTERM, SIGHUP and SIGQUIT at the password prom
     const auto p = populate(s);
     const auto before = s.dump();
     for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
-        for (const auto& command : std::vector<std::vector<std::string>>{
-                 {"create"}, {"passwd", p.enabled}, {"verify", p.enabled}}) {
+        for (const auto& command :
+             std::vector<std::vector<std::string>>{{"create"}, {"passwd", p.enabled}, {"verify", p.enabled}}) {
             std::vector<std::string> argv{apiuser::test::apiuser_binary()};
             argv.insert(argv.end(), command.begin(), command.end());
             PtySession pty{argv, s.environment()};
@@ -825,8 +837,8 @@ TEST_CASE("environment: SIGINT or SIGTERM while hashing writes nothing and leave
     REQUIRE(s.run({"account", "set", "--argon2", "m=262144,t=3,p=1"}).exit_code == 0);
     const auto before = s.dump();
     for (const int signal_number : {SIGINT, SIGTERM}) {
-        for (const auto& command : std::vector<std::vector<std::string>>{
-                 {"create", "--password-stdin"}, {"passwd", p.enabled, "--password-stdin"}}) {
+        for (const auto& command : std::vector<std::vector<std::string>>{{"create", "--password-stdin"},
+                                                                         {"passwd", p.enabled, "--password-stdin"}}) {
             std::vector<std::string> argv{apiuser::test::apiuser_binary()};
             argv.insert(argv.end(), command.begin(), command.end());
             Child child{argv, piped_stdin(s.environment())};

@@ -3,9 +3,6 @@
 // fault. Whatever fails, the command must never report success without its change, and the store must be
 // whole and hold either the old state or the new one.
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -14,14 +11,16 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "reliability.hpp"
 #include "sandbox.hpp"
 
-using apiuser::reliability::read_file;
 using apiuser::reliability::consistency_problems;
 using apiuser::reliability::join_lines;
+using apiuser::reliability::read_file;
 using apiuser::reliability::report;
 using apiuser::reliability::snapshot;
 using apiuser::reliability::StoreSnapshot;
@@ -65,7 +64,8 @@ std::string check_new_state(const Scenario& scenario, const StoreSnapshot& befor
 std::string only_user_changed(const StoreSnapshot& before, const StoreSnapshot& after, const std::string& username,
                               const std::function<bool(const apiuser::reliability::ApiUserRow&,
                                                        const apiuser::reliability::ApiUserRow&)>& expected) {
-    if (after.users.size() != before.users.size() || after.account != before.account || after.members != before.members) {
+    if (after.users.size() != before.users.size() || after.account != before.account ||
+        after.members != before.members) {
         return "more than " + username + " changed";
     }
     for (const auto& [name, row] : before.users) {
@@ -73,7 +73,8 @@ std::string only_user_changed(const StoreSnapshot& before, const StoreSnapshot& 
             return name + " changed too";
         }
     }
-    return expected(before.users.at(username), after.users.at(username)) ? "" : username + " did not change as expected";
+    return expected(before.users.at(username), after.users.at(username)) ? ""
+                                                                         : username + " did not change as expected";
 }
 
 std::vector<Scenario> scenarios(const std::string& enabled, const std::string& disabled) {
@@ -90,34 +91,65 @@ std::vector<Scenario> scenarios(const std::string& enabled, const std::string& d
         return "";
     };
     const NewStateCheck members_changed = [](const StoreSnapshot& b, const StoreSnapshot& a) -> std::string {
-        return a.members != b.members && a.users == b.users && a.account == b.account ? "" : "expected a new member only";
+        return a.members != b.members && a.users == b.users && a.account == b.account ? ""
+                                                                                      : "expected a new member only";
     };
     const NewStateCheck account_changed = [](const StoreSnapshot& b, const StoreSnapshot& a) -> std::string {
-        return a.account != b.account && a.users == b.users && a.members == b.members ? "" : "expected the account only";
+        return a.account != b.account && a.users == b.users && a.members == b.members ? ""
+                                                                                      : "expected the account only";
     };
     return {
-        {"create --password-stdin", {"create", "--password-stdin", "--quiet"}, "Inj3cted-fault!\n", "api_user.create",
+        {"create --password-stdin",
+         {"create", "--password-stdin", "--quiet"},
+         "Inj3cted-fault!\n",
+         "api_user.create",
          one_more_user},
-        {"create --generate-password", {"create", "--generate-password", "--description", "Injected"}, {},
-         "api_user.create", one_more_user},
-        {"disable", {"disable", enabled}, {}, "api_user.disable",
-         user_change(enabled, [](const Row& o, const Row& n) { return o.status == "enabled" && n.status == "disabled"; })},
-        {"enable", {"enable", disabled}, {}, "api_user.enable",
+        {"create --generate-password",
+         {"create", "--generate-password", "--description", "Injected"},
+         {},
+         "api_user.create",
+         one_more_user},
+        {"disable",
+         {"disable", enabled},
+         {},
+         "api_user.disable",
+         user_change(enabled,
+                     [](const Row& o, const Row& n) { return o.status == "enabled" && n.status == "disabled"; })},
+        {"enable",
+         {"enable", disabled},
+         {},
+         "api_user.enable",
          user_change(disabled, [](const Row&, const Row& n) { return n.status == "enabled"; })},
-        {"revoke", {"revoke", "--yes", enabled}, {}, "api_user.revoke",
+        {"revoke",
+         {"revoke", "--yes", enabled},
+         {},
+         "api_user.revoke",
          user_change(enabled, [](const Row&, const Row& n) { return n.status == "revoked" && !n.password_hash; })},
-        {"passwd --keep-old-for", {"passwd", enabled, "--password-stdin", "--keep-old-for", "1h"}, "R0tated-secret!\n",
+        {"passwd --keep-old-for",
+         {"passwd", enabled, "--password-stdin", "--keep-old-for", "1h"},
+         "R0tated-secret!\n",
          "api_user.passwd",
-         user_change(enabled, [](const Row& o, const Row& n) {
-             return n.password_hash && n.password_hash != o.password_hash && n.previous_password_hash == o.password_hash;
-         })},
-        {"describe --description", {"describe", enabled, "--description", "Renamed by fault test"}, {},
+         user_change(enabled,
+                     [](const Row& o, const Row& n) {
+                         return n.password_hash && n.password_hash != o.password_hash &&
+                                n.previous_password_hash == o.password_hash;
+                     })},
+        {"describe --description",
+         {"describe", enabled, "--description", "Renamed by fault test"},
+         {},
          "api_user.set_description",
          user_change(enabled, [](const Row&, const Row& n) { return n.description == "Renamed by fault test"; })},
-        {"member add", {"member", "add", "alice", "--manage-account", "--allow-unknown-login"}, {}, "member.add", members_changed},
+        {"member add",
+         {"member", "add", "alice", "--manage-account", "--allow-unknown-login"},
+         {},
+         "member.add",
+         members_changed},
         {"account set", {"account", "set", "--company", "Renamed Ltd"}, {}, "account.update", account_changed},
-        {"verify (records the failure)", {"verify", enabled, "--password-stdin"}, "Wr0ng-password!\n",
-         "api_user.authentication_failed", user_change(enabled, [](const Row&, const Row&) { return true; })},
+        {"verify (records the failure)",
+         {"verify", enabled, "--password-stdin"},
+         "Wr0ng-password!\n",
+         "api_user.authentication_failed",
+         user_change(enabled, [](const Row&, const Row&) { return true; })},
         {"init", {"init", "--company", "Fault Ltd", "--argon2", apiuser::test::fast_argon2}, {}, "account.init", {}},
     };
 }
@@ -129,7 +161,6 @@ struct Totals {
     std::size_t succeeded_despite_fault = 0;
     std::size_t new_state_after_failure = 0;
 };
-
 
 // Runs every scenario named in `names`: each system call in turn, each failing call number from 1 up until
 // the command runs without a fault. In CI each call number fails with one error, ENOSPC and EIO taking
@@ -159,8 +190,8 @@ void inject_faults(const std::vector<std::string>& names) {
     templates.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)");
     const auto template_bytes = read_file(templates.store());
 
-    const std::vector<std::string> syscalls{"write", "pwrite64", "fsync", "fdatasync", "rename", "renameat2",
-                                            "ftruncate", "unlink"};
+    const std::vector<std::string> syscalls{"write",  "pwrite64",  "fsync",     "fdatasync",
+                                            "rename", "renameat2", "ftruncate", "unlink"};
     const std::vector<std::string> errors{"ENOSPC", "EIO"};
     const bool both_errors = apiuser::reliability::scale() >= 2;
     apiuser::reliability::Tally tried{"faults", "fault-injection runs (each a command with one system call failing)"};
@@ -188,8 +219,14 @@ void inject_faults(const std::vector<std::string>& names) {
                     }
                     const auto before = snapshot(s.store());
                     const auto log = s.dir() / "strace.log";
-                    std::vector<std::string> argv{APIUSER_STRACE, "-f", "-qq", "-o", log.string(), "-e",
-                                                  "trace=" + syscall, "-e",
+                    std::vector<std::string> argv{APIUSER_STRACE,
+                                                  "-f",
+                                                  "-qq",
+                                                  "-o",
+                                                  log.string(),
+                                                  "-e",
+                                                  "trace=" + syscall,
+                                                  "-e",
                                                   fmt::format("inject={}:error={}:when={}", syscall, error, n),
                                                   apiuser::test::apiuser_binary()};
                     argv.insert(argv.end(), scenario.args.begin(), scenario.args.end());

@@ -3,8 +3,6 @@
 // it was. Then rows planted in the database by another program, which must print harmlessly, and inputs too
 // large for a command line, given to run() in process.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "pty.hpp"
@@ -21,8 +20,8 @@
 #include "run.hpp"
 #include "sandbox.hpp"
 
-using apiuser::reliability::read_file;
 using apiuser::reliability::nobody_uid;
+using apiuser::reliability::read_file;
 using apiuser::reliability::report;
 using apiuser::reliability::running_as_root;
 using apiuser::reliability::snapshot;
@@ -91,15 +90,24 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"unknown command", {"frobnicate"}, 2, "frobnicate"},
         {"unknown option", {"list", "--bogus"}, 2, "--bogus"},
         {"unknown global option", {"--frobnicate", "list"}, 2, "--frobnicate"},
-        {"choosing the username", {"create", "--username", "apiuser-000000000000@apiconnector.com", "--generate-password"}, 2, "--username"},
+        {"choosing the username",
+         {"create", "--username", "apiuser-000000000000@apiconnector.com", "--generate-password"},
+         2,
+         "--username"},
         {"unknown member subcommand", {"member", "frob"}, 2, "frob"},
         {"unknown account subcommand", {"account", "frob"}, 2, "frob"},
         {"unknown status", {"list", "--status", "sleeping"}, 2, "sleeping"},
         {"status in capitals", {"list", "--status", "ENABLED"}, 2, "ENABLED"},
-        {"repeated --description", {"create", "--description", "a", "--description", "b", "--generate-password"}, 2, "--description"},
+        {"repeated --description",
+         {"create", "--description", "a", "--description", "b", "--generate-password"},
+         2,
+         "--description"},
         {"repeated --store", {"--store", "a.db", "--store", "b.db", "list"}, 2, "--store"},
         {"repeated --status", {"list", "--status", "enabled", "--status", "disabled"}, 2, "--status"},
-        {"repeated --keep-old-for", {"passwd", enabled, "--keep-old-for", "1h", "--keep-old-for", "2h", "--generate-password"}, 2, "--keep-old-for"},
+        {"repeated --keep-old-for",
+         {"passwd", enabled, "--keep-old-for", "1h", "--keep-old-for", "2h", "--generate-password"},
+         2,
+         "--keep-old-for"},
         {"repeated --company", {"account", "set", "--company", "A", "--company", "B"}, 2, "--company"},
         {"repeated --since", {"log", "--since", "2026-01-01", "--since", "2026-01-02"}, 2, "--since"},
         {"--all with --status", {"list", "--all", "--status", "enabled"}, 2, "--status"},
@@ -108,12 +116,35 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"help for no such command", {"help", "frobnicate"}, 2, "no command 'frobnicate'"},
 
         // Conflicting password sources; a password on the command line.
-        {"stdin and generate", {"create", "--password-stdin", "--generate-password"}, 2, "--generate-password", "Str0ng-enough!\n"},
-        {"stdin and file", {"create", "--password-stdin", "--password-file", password_file}, 2, "--password-file", "Str0ng-enough!\n"},
-        {"generate and file", {"create", "--generate-password", "--password-file", password_file}, 2, "--password-file"},
-        {"passwd: stdin and generate", {"passwd", enabled, "--password-stdin", "--generate-password"}, 2, "--generate-password", "Str0ng-enough!\n"},
-        {"passwd: file and stdin", {"passwd", enabled, "--password-file", password_file, "--password-stdin"}, 2, "--password-stdin", "Str0ng-enough!\n"},
-        {"verify: stdin and file", {"verify", enabled, "--password-stdin", "--password-file", password_file}, 2, "--password-file", "Str0ng-enough!\n"},
+        {"stdin and generate",
+         {"create", "--password-stdin", "--generate-password"},
+         2,
+         "--generate-password",
+         "Str0ng-enough!\n"},
+        {"stdin and file",
+         {"create", "--password-stdin", "--password-file", password_file},
+         2,
+         "--password-file",
+         "Str0ng-enough!\n"},
+        {"generate and file",
+         {"create", "--generate-password", "--password-file", password_file},
+         2,
+         "--password-file"},
+        {"passwd: stdin and generate",
+         {"passwd", enabled, "--password-stdin", "--generate-password"},
+         2,
+         "--generate-password",
+         "Str0ng-enough!\n"},
+        {"passwd: file and stdin",
+         {"passwd", enabled, "--password-file", password_file, "--password-stdin"},
+         2,
+         "--password-stdin",
+         "Str0ng-enough!\n"},
+        {"verify: stdin and file",
+         {"verify", enabled, "--password-stdin", "--password-file", password_file},
+         2,
+         "--password-file",
+         "Str0ng-enough!\n"},
         {"verify cannot generate", {"verify", enabled, "--generate-password"}, 2, "--generate-password"},
         {"password as an option", {"create", "--password", "Str0ng-enough!"}, 2, "--password"},
         {"password as --password=", {"create", "--password=Str0ng-enough!"}, 2, "--password"},
@@ -134,7 +165,10 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"--since without its value", {"log", "--since"}, 2, "--since"},
         {"--target without its value", {"log", "--target"}, 2, "--target"},
         {"--argon2 without its value", {"account", "set", "--argon2"}, 2, "--argon2"},
-        {"--keep-old-for without its value", {"passwd", enabled, "--generate-password", "--keep-old-for"}, 2, "--keep-old-for"},
+        {"--keep-old-for without its value",
+         {"passwd", enabled, "--generate-password", "--keep-old-for"},
+         2,
+         "--keep-old-for"},
         {"--password-file without its value", {"create", "--password-file"}, 2, "--password-file"},
         {"init without --company", {"init"}, 2, "--company"},
         {"revoke without --yes and without a terminal", {"revoke", enabled}, 2, "--yes"},
@@ -151,7 +185,10 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"SQL as a username", {"describe", "'; DROP TABLE api_users;--"}, 3, "no API user"},
         {"SQL tautology", {"disable", "x' OR '1'='1"}, 3, "no API user"},
         {"SQL after a real id", {"enable", id + "' --"}, 3, "no API user"},
-        {"SQL in a username with the domain", {"revoke", "--yes", "apiuser-" + id + "'--@apiconnector.com"}, 3, "no API user"},
+        {"SQL in a username with the domain",
+         {"revoke", "--yes", "apiuser-" + id + "'--@apiconnector.com"},
+         3,
+         "no API user"},
         {"path traversal as a username", {"describe", "../../../etc/passwd"}, 3, "no API user"},
         {"absolute path as a username", {"passwd", "/etc/shadow", "--generate-password"}, 3, "no API user"},
         {"command substitution as a username", {"disable", "$(reboot)"}, 3, "no API user"},
@@ -169,11 +206,26 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"SQL as a member to remove", {"member", "remove", "x' OR 1=1 --"}, 3, "not a member"},
 
         // Malformed values.
-        {"--keep-old-for beyond 30 days", {"passwd", enabled, "--generate-password", "--keep-old-for", "31d"}, 2, "30 days"},
-        {"--keep-old-for zero", {"passwd", enabled, "--generate-password", "--keep-old-for", "0s"}, 2, "--keep-old-for"},
-        {"--keep-old-for negative", {"passwd", enabled, "--generate-password", "--keep-old-for", "-1h"}, 2, "--keep-old-for"},
-        {"--keep-old-for in years", {"passwd", enabled, "--generate-password", "--keep-old-for", "1y"}, 2, "--keep-old-for"},
-        {"--keep-old-for overflowing", {"passwd", enabled, "--generate-password", "--keep-old-for", "99999999999999999999d"}, 2, "--keep-old-for"},
+        {"--keep-old-for beyond 30 days",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "31d"},
+         2,
+         "30 days"},
+        {"--keep-old-for zero",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "0s"},
+         2,
+         "--keep-old-for"},
+        {"--keep-old-for negative",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "-1h"},
+         2,
+         "--keep-old-for"},
+        {"--keep-old-for in years",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "1y"},
+         2,
+         "--keep-old-for"},
+        {"--keep-old-for overflowing",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "99999999999999999999d"},
+         2,
+         "--keep-old-for"},
         {"--argon2 overflowing", {"account", "set", "--argon2", "m=4294967296,t=1,p=1"}, 2, "Argon2"},
         {"--argon2 incomplete", {"account", "set", "--argon2", "m=8,t=1"}, 2, "Argon2"},
         {"--argon2 repeated key", {"account", "set", "--argon2", "m=8,t=1,p=1,m=8"}, 2, "given twice"},
@@ -185,23 +237,44 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"--since impossible date", {"log", "--since", "2026-13-45"}, 2, "2026-13-45"},
         {"--since far future", {"log", "--since", "99999-01-01"}, 2, "99999-01-01"},
         {"--email without @", {"member", "add", "alice", "--email", "no-at-sign"}, 2, "invalid email"},
-        {"--owner-email with a space", {"init", "--company", "X", "--owner-email", "a b@c.example"}, 2, "invalid email"},
+        {"--owner-email with a space",
+         {"init", "--company", "X", "--owner-email", "a b@c.example"},
+         2,
+         "invalid email"},
         {"--domain with a leading hyphen", {"init", "--company", "X", "--domain", "-bad.example"}, 2, "invalid domain"},
         {"empty company", {"account", "set", "--company", "   "}, 2, "company name is empty"},
-        {"256-character description", {"create", "--description", std::string(256, 'x'), "--generate-password"}, 2, "too long"},
-        {"bidi override in a description", {"create", "--description", "abc \xe2\x80\xae cba", "--generate-password"}, 2, "bidirectional"},
+        {"256-character description",
+         {"create", "--description", std::string(256, 'x'), "--generate-password"},
+         2,
+         "too long"},
+        {"bidi override in a description",
+         {"create", "--description", "abc \xe2\x80\xae cba", "--generate-password"},
+         2,
+         "bidirectional"},
 
         // Invalid UTF-8 and control characters in every text argument.
-        {"invalid UTF-8 description", {"create", "--description", "bad \xff\xfe", "--generate-password"}, 2, "not valid UTF-8"},
-        {"escape in a description", {"create", "--description", "esc \x1b[2J", "--generate-password"}, 2, "control character"},
+        {"invalid UTF-8 description",
+         {"create", "--description", "bad \xff\xfe", "--generate-password"},
+         2,
+         "not valid UTF-8"},
+        {"escape in a description",
+         {"create", "--description", "esc \x1b[2J", "--generate-password"},
+         2,
+         "control character"},
         {"invalid UTF-8 new description", {"describe", enabled, "--description", "\xc0\xaf"}, 2, "not valid UTF-8"},
         {"bell in a new description", {"describe", enabled, "--description", "ding\x07"}, 2, "control character"},
         {"invalid UTF-8 company", {"account", "set", "--company", "Acme \xed\xa0\x80"}, 2, "not valid UTF-8"},
         {"escape in a company", {"account", "set", "--company", "Acme\x1b]0;pwned\x07"}, 2, "control character"},
         {"invalid UTF-8 company at init", {"init", "--company", "\xff"}, 2, "not valid UTF-8"},
         {"escape in a company at init", {"init", "--company", "\x1b[31mRed"}, 2, "control character"},
-        {"invalid UTF-8 owner email", {"init", "--company", "X", "--owner-email", "a\xff@b.example"}, 2, "invalid email"},
-        {"escape in the owner email", {"init", "--company", "X", "--owner-email", "a\x1b@b.example"}, 2, "invalid email"},
+        {"invalid UTF-8 owner email",
+         {"init", "--company", "X", "--owner-email", "a\xff@b.example"},
+         2,
+         "invalid email"},
+        {"escape in the owner email",
+         {"init", "--company", "X", "--owner-email", "a\x1b@b.example"},
+         2,
+         "invalid email"},
         {"invalid UTF-8 domain", {"init", "--company", "X", "--domain", "\xff.example"}, 2, "invalid domain"},
         {"escape in the domain", {"init", "--company", "X", "--domain", "a\x1b.example"}, 2, "invalid domain"},
         {"invalid UTF-8 member email", {"member", "add", "alice", "--email", "\xff@x.example"}, 2, "invalid email"},
@@ -212,7 +285,12 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"escape in a login to remove", {"member", "remove", "\x1b[2J"}, 3, "not a member"},
         {"invalid UTF-8 username", {"describe", "\xff\xfe"}, 3, "no API user"},
         {"escape in a username", {"describe", "\x1b]0;pwned\x07"}, 3, "no API user"},
-        {"C1 control in a username", {"disable", "\xc2\x9b" "31m"}, 3, "no API user"},
+        {"C1 control in a username",
+         {"disable",
+          "\xc2\x9b"
+          "31m"},
+         3,
+         "no API user"},
         {"bidi override in a username", {"enable", "\xe2\x80\xae" + id}, 3, "no API user"},
         {"invalid UTF-8 username to passwd", {"passwd", "\xff", "--generate-password"}, 3, "no API user"},
         {"escape in a username to revoke", {"revoke", "--yes", "\x1b[2J"}, 3, "no API user"},
@@ -223,12 +301,28 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"invalid UTF-8 --as", {"--as", "\xff", "list"}, 2, "invalid login name"},
         {"escape in --as", {"--as", "ro\x1bot", "list"}, 2, "invalid login name"},
         {"invalid UTF-8 --argon2", {"account", "set", "--argon2", "m=\xff"}, 2, "Argon2"},
-        {"escape in --keep-old-for", {"passwd", enabled, "--generate-password", "--keep-old-for", "1\x1bh"}, 2, "--keep-old-for"},
+        {"escape in --keep-old-for",
+         {"passwd", enabled, "--generate-password", "--keep-old-for", "1\x1bh"},
+         2,
+         "--keep-old-for"},
         {"invalid UTF-8 --status", {"list", "--status", "\xff"}, 2, "--status"},
         {"invalid UTF-8 help topic", {"help", "\xff"}, 2, "no command"},
-        {"invalid UTF-8 busy timeout", {"list"}, 2, "APIUSER_BUSY_TIMEOUT_MS", std::nullopt, {{"APIUSER_BUSY_TIMEOUT_MS", "\xff"}}},
-        {"escape in the busy timeout", {"list"}, 2, "APIUSER_BUSY_TIMEOUT_MS", std::nullopt, {{"APIUSER_BUSY_TIMEOUT_MS", "\x1b[2J"}}},
-        {"invalid UTF-8 password file path", {"create", "--password-file", "/nonexistent/\xff"}, 2, "cannot open password file"},
+        {"invalid UTF-8 busy timeout",
+         {"list"},
+         2,
+         "APIUSER_BUSY_TIMEOUT_MS",
+         std::nullopt,
+         {{"APIUSER_BUSY_TIMEOUT_MS", "\xff"}}},
+        {"escape in the busy timeout",
+         {"list"},
+         2,
+         "APIUSER_BUSY_TIMEOUT_MS",
+         std::nullopt,
+         {{"APIUSER_BUSY_TIMEOUT_MS", "\x1b[2J"}}},
+        {"invalid UTF-8 password file path",
+         {"create", "--password-file", "/nonexistent/\xff"},
+         2,
+         "cannot open password file"},
 
         // The largest arguments a command line can carry.
         {"128 KiB description", {"create", "--description", huge_argument, "--generate-password"}, 2, "too long"},
@@ -241,8 +335,16 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"5,000 unknown users among one real one", disable_many, 3, "no API user"},
 
         // Passwords: sizes, emptiness and bytes that are no text.
-        {"100 MB password on stdin", {"create", "--password-stdin"}, 4, "too_long", std::string(100'000'000, 'a') + "1!"},
-        {"100 MB password to passwd", {"passwd", enabled, "--password-stdin"}, 4, "too_long", std::string(100'000'000, 'b') + "2!"},
+        {"100 MB password on stdin",
+         {"create", "--password-stdin"},
+         4,
+         "too_long",
+         std::string(100'000'000, 'a') + "1!"},
+        {"100 MB password to passwd",
+         {"passwd", enabled, "--password-stdin"},
+         4,
+         "too_long",
+         std::string(100'000'000, 'b') + "2!"},
         {"empty stdin", {"create", "--password-stdin"}, 2, "empty", ""},
         {"empty stdin to passwd", {"passwd", enabled, "--password-stdin"}, 2, "empty", ""},
         {"empty stdin to verify", {"verify", enabled, "--password-stdin"}, 2, "empty", ""},
@@ -250,10 +352,19 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"invalid UTF-8 password", {"create", "--password-stdin"}, 4, "invalid_utf8", "Str0ng-\xff\xfe-enough\n"},
         {"endless zeros as a password file", {"create", "--password-file", "/dev/zero"}, 4, "too_long"},
         {"a directory as the password file", {"create", "--password-file", "/"}, 2, "is a directory"},
-        {"a missing password file", {"create", "--password-file", "/nonexistent/secret"}, 2, "cannot open password file"},
+        {"a missing password file",
+         {"create", "--password-file", "/nonexistent/secret"},
+         2,
+         "cannot open password file"},
 
         // Who may do what.
-        {"--as from a user who is not root", {"--as", "root", "create", "--generate-password"}, 7, "only root", std::nullopt, {}, true},
+        {"--as from a user who is not root",
+         {"--as", "root", "create", "--generate-password"},
+         7,
+         "only root",
+         std::nullopt,
+         {},
+         true},
         {"--as from a user who is not root, reading", {"--as", "root", "list"}, 7, "only root", std::nullopt, {}, true},
         {"a non-member lists", {"--as", "stranger", "list"}, 7, "not a member"},
         {"a non-member reads the log", {"--as", "stranger", "log"}, 7, "not a member"},
@@ -261,11 +372,27 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"a plain member creates", {"--as", "plain", "create", "--generate-password"}, 7, "permission denied"},
         {"a plain member disables", {"--as", "plain", "disable", enabled}, 7, "permission denied"},
         {"a plain member revokes", {"--as", "plain", "revoke", "--yes", enabled}, 7, "permission denied"},
-        {"a plain member changes a password", {"--as", "plain", "passwd", enabled, "--password-stdin"}, 7, "permission denied", "Str0ng-enough!\n"},
-        {"a plain member adds a member", {"--as", "plain", "member", "add", "mallory", "--manage-account"}, 7, "permission denied"},
-        {"a plain member promotes itself", {"--as", "plain", "member", "set", "plain", "--manage-account"}, 7, "permission denied"},
-        {"a plain member renames the account", {"--as", "plain", "account", "set", "--company", "Mine"}, 7, "permission denied"},
-        {"a plain member weakens hashing", {"--as", "plain", "account", "set", "--argon2", "m=8,t=1,p=1"}, 7, "permission denied"},
+        {"a plain member changes a password",
+         {"--as", "plain", "passwd", enabled, "--password-stdin"},
+         7,
+         "permission denied",
+         "Str0ng-enough!\n"},
+        {"a plain member adds a member",
+         {"--as", "plain", "member", "add", "mallory", "--manage-account"},
+         7,
+         "permission denied"},
+        {"a plain member promotes itself",
+         {"--as", "plain", "member", "set", "plain", "--manage-account"},
+         7,
+         "permission denied"},
+        {"a plain member renames the account",
+         {"--as", "plain", "account", "set", "--company", "Mine"},
+         7,
+         "permission denied"},
+        {"a plain member weakens hashing",
+         {"--as", "plain", "account", "set", "--argon2", "m=8,t=1,p=1"},
+         7,
+         "permission denied"},
 
         // States.
         {"enable a revoked user", {"enable", revoked}, 5, "revoked"},
@@ -276,23 +403,66 @@ std::vector<BadInput> bad_inputs(const std::string& enabled, const std::string& 
         {"init over the store", {"init", "--company", "Again"}, 5, "already exists"},
 
         // The environment.
-        {"no store location at all", {"list"}, 1, "cannot find where the store lives", std::nullopt,
+        {"no store location at all",
+         {"list"},
+         1,
+         "cannot find where the store lives",
+         std::nullopt,
          {{"APIUSER_STORE", std::nullopt}, {"HOME", std::nullopt}}},
-        {"a relative XDG_DATA_HOME and no HOME", {"list"}, 1, "cannot find where the store lives", std::nullopt,
+        {"a relative XDG_DATA_HOME and no HOME",
+         {"list"},
+         1,
+         "cannot find where the store lives",
+         std::nullopt,
          {{"APIUSER_STORE", std::nullopt}, {"HOME", std::nullopt}, {"XDG_DATA_HOME", "relative/dir"}}},
-        {"negative busy timeout", {"create", "--generate-password"}, 2, "APIUSER_BUSY_TIMEOUT_MS", std::nullopt, {{"APIUSER_BUSY_TIMEOUT_MS", "-5"}}},
+        {"negative busy timeout",
+         {"create", "--generate-password"},
+         2,
+         "APIUSER_BUSY_TIMEOUT_MS",
+         std::nullopt,
+         {{"APIUSER_BUSY_TIMEOUT_MS", "-5"}}},
 
         // verify answers every unknown or odd name the same way, and records the attempt.
-        {"verify an unknown user", {"verify", "apiuser-000000000000@apiconnector.com", "--password-stdin"}, 6,
-         "authentication failed", "Str0ng-enough!\n", {}, false, Leaves::one_audit_row},
-        {"verify SQL as a username", {"verify", "' OR 1=1 --", "--password-stdin"}, 6, "authentication failed",
-         "Str0ng-enough!\n", {}, false, Leaves::one_audit_row},
-        {"verify an escape sequence as a username", {"verify", "\x1b]0;pwned\x07", "--password-stdin"}, 6,
-         "authentication failed", "Str0ng-enough!\n", {}, false, Leaves::one_audit_row},
-        {"verify a revoked user", {"verify", revoked, "--password-stdin"}, 6, "authentication failed",
-         "Str0ng-enough!\n", {}, false, Leaves::one_audit_row},
-        {"verify a disabled user", {"verify", disabled, "--password-stdin"}, 6, "authentication failed",
-         "Str0ng-enough!\n", {}, false, Leaves::one_audit_row},
+        {"verify an unknown user",
+         {"verify", "apiuser-000000000000@apiconnector.com", "--password-stdin"},
+         6,
+         "authentication failed",
+         "Str0ng-enough!\n",
+         {},
+         false,
+         Leaves::one_audit_row},
+        {"verify SQL as a username",
+         {"verify", "' OR 1=1 --", "--password-stdin"},
+         6,
+         "authentication failed",
+         "Str0ng-enough!\n",
+         {},
+         false,
+         Leaves::one_audit_row},
+        {"verify an escape sequence as a username",
+         {"verify", "\x1b]0;pwned\x07", "--password-stdin"},
+         6,
+         "authentication failed",
+         "Str0ng-enough!\n",
+         {},
+         false,
+         Leaves::one_audit_row},
+        {"verify a revoked user",
+         {"verify", revoked, "--password-stdin"},
+         6,
+         "authentication failed",
+         "Str0ng-enough!\n",
+         {},
+         false,
+         Leaves::one_audit_row},
+        {"verify a disabled user",
+         {"verify", disabled, "--password-stdin"},
+         6,
+         "authentication failed",
+         "Str0ng-enough!\n",
+         {},
+         false,
+         Leaves::one_audit_row},
     };
     return cases;
 }
@@ -385,8 +555,9 @@ TEST_CASE("hostile input: tampered hash strings are reported as damaged, never f
     Sandbox s;
     s.init();
     const auto user = s.create("tampered");
-    apiuser::reliability::Tally tried{"hostile", "tampered hash strings (verify says damaged, describe and list work, "
-                                                 "passwd repairs)"};
+    apiuser::reliability::Tally tried{"hostile",
+                                      "tampered hash strings (verify says damaged, describe and list work, "
+                                      "passwd repairs)"};
     for (const auto& hash : tampered) {
         // Written as another program would: with a bound parameter, so that any bytes get in.
         {
@@ -402,7 +573,8 @@ TEST_CASE("hostile input: tampered hash strings are reported as damaged, never f
         check_error_output(r, {}, 1);
         CHECK_THAT(r.err, Catch::Contains("damaged"));
         CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{10});
-        for (const auto& args : std::vector<std::vector<std::string>>{{"describe", user}, {"list"}, {"describe", user, "--json"}}) {
+        for (const auto& args :
+             std::vector<std::vector<std::string>>{{"describe", user}, {"list"}, {"describe", user, "--json"}}) {
             r = s.run(args);
             INFO(describe(r));
             CHECK(r.exit_code == 0);
@@ -414,26 +586,29 @@ TEST_CASE("hostile input: tampered hash strings are reported as damaged, never f
     }
 }
 
-TEST_CASE("hostile input: planted triggers that give every API user a second password make every command refuse the store",
-          "[reliability][hostile]") {
+TEST_CASE(
+    "hostile input: planted triggers that give every API user a second password make every command refuse the store",
+    "[reliability][hostile]") {
     Sandbox s;
     s.init();
     const auto user = s.create("Shop");
     // The attack of the security review: a kept "previous password" of the attacker's, valid until 2099, on
     // every API user created or rotated, surviving every rotation.
-    const std::string backdoor = "UPDATE api_users SET previous_password_hash = (SELECT password_hash FROM api_users "
-                                 "ORDER BY seq LIMIT 1), previous_password_expires_at = '2099-01-01T00:00:00Z' "
-                                 "WHERE seq = new.seq;";
+    const std::string backdoor =
+        "UPDATE api_users SET previous_password_hash = (SELECT password_hash FROM api_users "
+        "ORDER BY seq LIMIT 1), previous_password_expires_at = '2099-01-01T00:00:00Z' "
+        "WHERE seq = new.seq;";
     s.execute_sql("CREATE TRIGGER keep_in AFTER INSERT ON api_users BEGIN " + backdoor +
-                  " END; CREATE TRIGGER stay_in AFTER UPDATE OF password_hash ON api_users BEGIN " + backdoor + " END;");
+                  " END; CREATE TRIGGER stay_in AFTER UPDATE OF password_hash ON api_users BEGIN " + backdoor +
+                  " END;");
     const auto before = snapshot(s.store());
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"create", "--generate-password"},
-             {"passwd", user, "--generate-password"},
-             {"list"},
-             {"log"},
-             {"verify", user, "--password-stdin"},
-             {"__complete", "--", "describe", ""}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"create", "--generate-password"},
+                                               {"passwd", user, "--generate-password"},
+                                               {"list"},
+                                               {"log"},
+                                               {"verify", user, "--password-stdin"},
+                                               {"__complete", "--", "describe", ""}}) {
         const auto r = s.run(args, std::string{"Wr0ng-password\n"});
         INFO(describe(r));
         if (args.front() == "__complete") {
@@ -447,25 +622,27 @@ TEST_CASE("hostile input: planted triggers that give every API user a second pas
     CHECK((snapshot(s.store()) == before));
 }
 
-TEST_CASE("hostile input: escape sequences planted in every text column print harmlessly",
-          "[reliability][hostile]") {
+TEST_CASE("hostile input: escape sequences planted in every text column print harmlessly", "[reliability][hostile]") {
     Sandbox s;
     s.init();
     s.add_member("plain", false, "plain@acme.example");
     const auto user = s.create("placeholder");
     const auto revoked = s.create("revoked");
     REQUIRE(s.run({"revoke", "--yes", revoked}).exit_code == 0);
-    const std::string evil = "evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b" "31m \xe2\x80\xae \xe2\x81\xa6 \x7f \x08\x08 \r end";
+    const std::string evil =
+        "evil \x1b]0;pwned\x07 \x1b[2J \xc2\x9b"
+        "31m \xe2\x80\xae \xe2\x81\xa6 \x7f \x08\x08 \r end";
     {
         SQLite::Database db{s.store().string(), SQLite::OPEN_READWRITE};
         for (const char* sql :
              {"UPDATE api_users SET description = ?1, created_by = ?1, updated_by = ?1",
-              "UPDATE api_users SET revoked_by = ?1 WHERE status = 'revoked'",
-              "UPDATE account SET company = ?1",
+              "UPDATE api_users SET revoked_by = ?1 WHERE status = 'revoked'", "UPDATE account SET company = ?1",
               "UPDATE members SET email = ?1, added_by = ?1 WHERE login = 'plain'",
               "INSERT INTO members (login, email, added_at, added_by) VALUES (?1, ?1, '2026-01-01T00:00:00Z', ?1)",
-              "INSERT INTO audit_log (at, actor, action, target, details) VALUES ('2026-01-01T00:00:00Z', ?1, ?1, ?1, ?1)",
-              "INSERT INTO audit_log (at, actor, action, target, details) VALUES ('2026-01-01T00:00:00Z', 'x', 'x', 'x', "
+              "INSERT INTO audit_log (at, actor, action, target, details) VALUES ('2026-01-01T00:00:00Z', ?1, ?1, ?1, "
+              "?1)",
+              "INSERT INTO audit_log (at, actor, action, target, details) VALUES ('2026-01-01T00:00:00Z', 'x', 'x', "
+              "'x', "
               "json_object('k', ?1))"}) {
             SQLite::Statement statement{db, sql};
             statement.bind(1, evil);
@@ -475,21 +652,22 @@ TEST_CASE("hostile input: escape sequences planted in every text column print ha
     apiuser::reliability::Tally tried{"hostile", "commands printing planted escape sequences harmlessly"};
     std::string typo = user;
     typo[10] = typo[10] == 'a' ? 'b' : 'a';
-    for (const auto& args : std::vector<std::vector<std::string>>{{"list"},
-                                                                  {"list", "--all"},
-                                                                  {"describe", user},
-                                                                  {"describe", revoked},
-                                                                  {"log"},
-                                                                  {"log", "--target", evil},
-                                                                  {"member", "list"},
-                                                                  {"account", "show"},
-                                                                  {"list", "--json"},
-                                                                  {"log", "--json"},
-                                                                  {"member", "list", "--json"},
-                                                                  {"account", "show", "--json"},
-                                                                  {"describe", typo},
-                                                                  {"describe", "evil"},
-                                                                  {"create", "--generate-password", "--description", "x"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"list"},
+                                               {"list", "--all"},
+                                               {"describe", user},
+                                               {"describe", revoked},
+                                               {"log"},
+                                               {"log", "--target", evil},
+                                               {"member", "list"},
+                                               {"account", "show"},
+                                               {"list", "--json"},
+                                               {"log", "--json"},
+                                               {"member", "list", "--json"},
+                                               {"account", "show", "--json"},
+                                               {"describe", typo},
+                                               {"describe", "evil"},
+                                               {"create", "--generate-password", "--description", "x"}}) {
         const auto r = s.run(args);
         INFO(describe(r));
         CHECK(r.signal == 0);
@@ -516,8 +694,7 @@ TEST_CASE(
     s.init();
     s.add_member("plain", true);
     const std::string password = "Kn0wn-secret-pass!";
-    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "target"},
-                               password + "\n");
+    const auto created = s.run({"create", "--password-stdin", "--quiet", "--description", "target"}, password + "\n");
     REQUIRE(created.exit_code == 0);
     const auto user = apiuser::test::lines_of(created.out).at(0);
     const auto other = s.create("other");
@@ -540,19 +717,17 @@ TEST_CASE(
         return text.find('\x1b') == std::string::npos && text.find('\x07') == std::string::npos &&
                text.find("\xc2\x9b") == std::string::npos;
     };
-    apiuser::reliability::Tally tried{"hostile",
-                                      "commands printing planted usernames and logins harmlessly"};
+    apiuser::reliability::Tally tried{"hostile", "commands printing planted usernames and logins harmlessly"};
     const std::string login = "plain" + evil;
-    for (const auto& args :
-         std::vector<std::vector<std::string>>{{"disable", id},
-                                               {"enable", id},
-                                               {"passwd", other_id, "--generate-password"},
-                                               {"revoke", "--yes", other_id},
-                                               {"member", "set", login, "--no-manage-account"},
-                                               {"--as", login, "list"},
-                                               {"__complete", "--", "describe", ""},
-                                               {"__complete", "--", "member", "set", ""},
-                                               {"member", "remove", login}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"disable", id},
+                                                                  {"enable", id},
+                                                                  {"passwd", other_id, "--generate-password"},
+                                                                  {"revoke", "--yes", other_id},
+                                                                  {"member", "set", login, "--no-manage-account"},
+                                                                  {"--as", login, "list"},
+                                                                  {"__complete", "--", "describe", ""},
+                                                                  {"__complete", "--", "member", "set", ""},
+                                                                  {"member", "remove", login}}) {
         const auto r = s.run(args);
         INFO(describe(r));
         CHECK(r.signal == 0);

@@ -2,19 +2,18 @@
 // whatever its environment or install does, and keeps its process name; a setgid install, in glibc's
 // secure mode, is never re-executed at all.
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "expect.hpp"
 #include "reliability.hpp"
@@ -34,7 +33,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // The name the kernel gives a process that executes `binary`: its file name, cut to 15 bytes.
-std::string process_name_of(const std::string& binary) { return fs::path{binary}.filename().string().substr(0, 15); }
+std::string process_name_of(const std::string& binary) {
+    return fs::path{binary}.filename().string().substr(0, 15);
+}
 
 // True when strace can trace here (it needs ptrace, which some containers forbid).
 bool strace_works() {
@@ -193,8 +194,7 @@ TEST_CASE("huge pages: the started-again command keeps its process name", "[reli
     const auto comm = read_file(fmt::format("/proc/{}/comm", child.pid()));
     // Proof that it did start again (root may read the environment of a process that is not dumpable).
     if (running_as_root()) {
-        CHECK_THAT(read_file(fmt::format("/proc/{}/environ", child.pid())),
-                   Catch::Contains("glibc.malloc.hugetlb=1"));
+        CHECK_THAT(read_file(fmt::format("/proc/{}/environ", child.pid())), Catch::Contains("glibc.malloc.hugetlb=1"));
     }
     child.write_stdin("not-the-password\n");
     const auto r = child.wait();

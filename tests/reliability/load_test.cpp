@@ -37,7 +37,7 @@ using Clock = std::chrono::steady_clock;
 
 // Lets a group of threads start together.
 class StartLine {
-public:
+  public:
     explicit StartLine(std::size_t runners) : waiting_(runners) {}
     void arrive_and_wait() {
         std::unique_lock lock{mutex_};
@@ -48,7 +48,7 @@ public:
         go_.wait(lock, [this] { return waiting_ == 0; });
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable go_;
     std::size_t waiting_;
@@ -56,7 +56,7 @@ private:
 
 // Failed runs, kept for the report at the end (Catch's assertions are not thread-safe).
 class Failures {
-public:
+  public:
     void add(const std::string& what, const ProcessResult& r) {
         std::lock_guard lock{mutex_};
         failures_.push_back(what + "\n" + describe(r));
@@ -66,7 +66,7 @@ public:
         return failures_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<std::string> failures_;
 };
@@ -101,11 +101,10 @@ TEST_CASE("load: 32 processes create 25 API users each while others list, descri
         threads.emplace_back([&, w] {
             start.arrive_and_wait();
             for (std::size_t i = 0; i < per_writer; ++i) {
-                const auto args = i % 2 == 0
-                                      ? std::vector<std::string>{"create", "--description",
-                                                                 fmt::format("writer {} #{}", w, i),
-                                                                 "--generate-password", "--quiet"}
-                                      : std::vector<std::string>{"create", "--password-stdin", "--quiet"};
+                const auto args =
+                    i % 2 == 0 ? std::vector<std::string>{"create", "--description", fmt::format("writer {} #{}", w, i),
+                                                          "--generate-password", "--quiet"}
+                               : std::vector<std::string>{"create", "--password-stdin", "--quiet"};
                 const auto r = s.run(args, i % 2 == 0 ? std::nullopt : std::optional<std::string>{"L0ad-test-pw!\n"});
                 const auto lines = lines_of(r.out);
                 if (r.exit_code != 0 || lines.empty() || !r.err.empty()) {
@@ -243,8 +242,9 @@ TEST_CASE("load: 32 processes disabling the same user at once all succeed, one a
             CHECK(changed == 1);
         }
         changes_reported += changed;
-        const auto rows = count_rows(s, "SELECT count(*) FROM audit_log WHERE action IN ('api_user.enable', "
-                                        "'api_user.disable')");
+        const auto rows = count_rows(s,
+                                     "SELECT count(*) FROM audit_log WHERE action IN ('api_user.enable', "
+                                     "'api_user.disable')");
         CHECK(rows == changes_reported);
     }
     const auto problems = consistency_problems(s.store());
@@ -259,20 +259,21 @@ namespace {
 
 // A connection of the test's own that holds the store's write lock, as a long transaction elsewhere would.
 class LockHolder {
-public:
+  public:
     LockHolder(const Sandbox& s, bool exclusive) : db_{s.store().string(), SQLite::OPEN_READWRITE} {
         if (exclusive) {
             // Outside WAL's shared memory: not even readers get in.
             db_.exec("PRAGMA locking_mode = EXCLUSIVE");
             db_.exec("BEGIN EXCLUSIVE");
-            db_.exec("INSERT INTO audit_log (at, actor, action, target) VALUES ('2026-01-01T00:00:00Z', 'x', 'x', 'x')");
+            db_.exec(
+                "INSERT INTO audit_log (at, actor, action, target) VALUES ('2026-01-01T00:00:00Z', 'x', 'x', 'x')");
         } else {
             db_.exec("BEGIN IMMEDIATE");
         }
     }
     void release() { db_.exec("ROLLBACK"); }
 
-private:
+  private:
     SQLite::Database db_;
 };
 
@@ -321,7 +322,8 @@ TEST_CASE("load: a writer waiting past APIUSER_BUSY_TIMEOUT_MS ends with exit 1,
     {
         // A lock that shuts out readers too: reading commands give the same clear answer.
         LockHolder lock{s, true};
-        for (const auto& args : std::vector<std::vector<std::string>>{{"list"}, {"describe", user}, {"disable", user}}) {
+        for (const auto& args :
+             std::vector<std::vector<std::string>>{{"list"}, {"describe", user}, {"disable", user}}) {
             const auto r = run_with_timeout(s, args, "200");
             INFO(describe(r));
             apiuser::test::check_error_output(r, args, 1);

@@ -1,10 +1,4 @@
-#include <fcntl.h>
-#include <grp.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "reliability.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,9 +12,14 @@
 #include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <nlohmann/json.hpp>
-
-#include "reliability.hpp"
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace apiuser::reliability {
 
@@ -80,7 +79,9 @@ void report(const std::string& suite, const std::string& line) {
     }
 }
 
-Tally::~Tally() { report(suite_, std::to_string(count_) + " " + what_); }
+Tally::~Tally() {
+    report(suite_, std::to_string(count_) + " " + what_);
+}
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -93,7 +94,9 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     return true;
 }
 
-bool running_as_root() { return ::geteuid() == 0; }
+bool running_as_root() {
+    return ::geteuid() == 0;
+}
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream file{path, std::ios::binary};
@@ -136,8 +139,8 @@ StoreSnapshot snapshot(const std::filesystem::path& store) {
                                 "SELECT id, username, description, status, password_hash, previous_password_hash, "
                                 "updated_at FROM api_users ORDER BY seq"};
         while (query.executeStep()) {
-            ApiUserRow row{query.getColumn(0).getString(), query.getColumn(1).getString(),
-                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+            ApiUserRow row{query.getColumn(0).getString(),    query.getColumn(1).getString(),
+                           query.getColumn(2).getString(),    query.getColumn(3).getString(),
                            optional_text(query.getColumn(4)), optional_text(query.getColumn(5)),
                            query.getColumn(6).getString()};
             result.users.emplace(row.username, row);

@@ -4,8 +4,6 @@
 // process that can be killed at any moment, and the checks that a store is whole after whatever happened
 // to it.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "process.hpp"
 #include "sanitizer.hpp"
@@ -40,7 +40,7 @@ void report(const std::string& suite, const std::string& line);
 
 // Counts what one test case tried and reports "N WHAT" under SUITE when the test case ends, however it ends.
 class Tally {
-public:
+  public:
     Tally(std::string suite, std::string what) : suite_(std::move(suite)), what_(std::move(what)) {}
     ~Tally();
     Tally(const Tally&) = delete;
@@ -51,7 +51,7 @@ public:
     }
     std::size_t count() const { return count_; }
 
-private:
+  private:
     std::string suite_;
     std::string what_;
     std::size_t count_ = 0;
@@ -101,10 +101,10 @@ struct AuditRow {
 // Everything in a store, read straight from SQLite (read-only), for before/after comparisons.
 struct StoreSnapshot {
     bool exists = false;
-    std::string account;                        // the account row, as text
-    std::string members;                        // every member row, as text
-    std::map<std::string, ApiUserRow> users;    // by username
-    std::vector<AuditRow> audit;                // in order
+    std::string account;                      // the account row, as text
+    std::string members;                      // every member row, as text
+    std::map<std::string, ApiUserRow> users;  // by username
+    std::vector<AuditRow> audit;              // in order
 
     friend bool operator==(const StoreSnapshot&, const StoreSnapshot&) = default;
 };

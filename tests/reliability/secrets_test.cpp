@@ -3,12 +3,6 @@
 // dumpable while it holds one, and its buffers must be wiped after use. Store files are private whatever the
 // umask, and no symlink planted where apiuser creates a file is followed.
 
-#include <fcntl.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -18,9 +12,14 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <apiuser/secret.hpp>
 
@@ -30,10 +29,10 @@
 #include "run.hpp"
 #include "sandbox.hpp"
 
-using apiuser::reliability::read_file;
 using apiuser::reliability::Child;
-using apiuser::reliability::piped_stdin;
 using apiuser::reliability::nobody_uid;
+using apiuser::reliability::piped_stdin;
+using apiuser::reliability::read_file;
 using apiuser::reliability::running_as_root;
 using apiuser::test::describe;
 using apiuser::test::lines_of;
@@ -55,7 +54,9 @@ std::string store_directory_bytes(const Sandbox& s) {
     return all;
 }
 
-std::string proc_file(pid_t pid, const char* name) { return read_file(fs::path{"/proc"} / std::to_string(pid) / name); }
+std::string proc_file(pid_t pid, const char* name) {
+    return read_file(fs::path{"/proc"} / std::to_string(pid) / name);
+}
 
 // Runs apiuser with `args`, writing `password` to its stdin only once it is blocked reading it, and checks
 // that the password is in neither its command line nor its environment meanwhile.
@@ -120,9 +121,10 @@ TEST_CASE("secrets: a known password appears nowhere: store, WAL, audit log, out
 
     const auto password_file = s.dir() / "secret-file";
     std::ofstream{password_file} << third << "\n";
-    for (const auto& args : std::vector<std::vector<std::string>>{{"passwd", user, "--password-file", password_file.string()},
-                                                                  {"verify", user, "--password-file", password_file.string()},
-                                                                  {"create", "--password-file", password_file.string()}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"passwd", user, "--password-file", password_file.string()},
+                                               {"verify", user, "--password-file", password_file.string()},
+                                               {"create", "--password-file", password_file.string()}}) {
         const auto r = s.run(args);
         INFO(describe(r));
         CHECK(r.exit_code == 0);
@@ -140,8 +142,11 @@ TEST_CASE("secrets: a known password appears nowhere: store, WAL, audit log, out
         results.push_back({0, 0, pty.output(), ""});
         ++tried;
     }
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"log"}, {"log", "--json"}, {"describe", user}, {"describe", user, "--json"}, {"list", "--all", "--json"}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"log"},
+                                                                  {"log", "--json"},
+                                                                  {"describe", user},
+                                                                  {"describe", user, "--json"},
+                                                                  {"list", "--all", "--json"}}) {
         results.push_back(s.run(args));
         ++tried;
     }
@@ -209,7 +214,8 @@ TEST_CASE("secrets: the process is not dumpable while it waits for or holds a pa
         o.uid = uid;
         return o;
     };
-    REQUIRE(s.run_with({"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}, options()).exit_code == 0);
+    REQUIRE(s.run_with({"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}, options()).exit_code ==
+            0);
     auto o = options();
     o.input = "Dump-me-not-123\n";
     const auto r = s.run_with({"create", "--password-stdin", "--quiet"}, o);
@@ -300,10 +306,10 @@ std::vector<std::string> scan_own_memory(const std::unordered_set<std::uint64_t>
 
 // Standard output captured in wiped memory, so that the test's own copy of a generated password is no leftover.
 class WipedOutput : public std::streambuf {
-public:
+  public:
     std::string_view text() const { return {data_.data(), data_.size()}; }
 
-protected:
+  protected:
     int_type overflow(int_type c) override {
         if (c != traits_type::eof()) {
             data_.push_back(static_cast<char>(c));
@@ -315,7 +321,7 @@ protected:
         return n;
     }
 
-private:
+  private:
     std::vector<char, apiuser::WipingAllocator<char>> data_;
 };
 
@@ -350,8 +356,9 @@ std::vector<std::string> leftovers_after_run(const Sandbox& s, const std::vector
         char password[48];
         // Hex digits and "Zq" can never spell a word of the company name: "...ac-Me-..." once read as "acme",
         // and the policy refused it.
-        std::snprintf(password, sizeof password, "Wipe-%08x-%08x-Zq-%06x!", static_cast<unsigned>(::getpid()) * 2654435761u,
-                      static_cast<unsigned>(::time(nullptr)), static_cast<unsigned>(::getpid()) & 0xffffffu);
+        std::snprintf(password, sizeof password, "Wipe-%08x-%08x-Zq-%06x!",
+                      static_cast<unsigned>(::getpid()) * 2654435761u, static_cast<unsigned>(::time(nullptr)),
+                      static_cast<unsigned>(::getpid()) & 0xffffffu);
         const std::size_t length = std::strlen(password);
         std::unordered_set<std::uint64_t> needles;
         for (std::size_t i = 0; i + leak_window <= length; ++i) {
@@ -359,8 +366,9 @@ std::vector<std::string> leftovers_after_run(const Sandbox& s, const std::vector
         }
         // A canary left in memory on purpose proves that the scan finds what is there.
         std::string canary(48, '\0');
-        std::snprintf(canary.data(), canary.size(), "Canary-%08x-%08x-Kept-%06x!", static_cast<unsigned>(::getpid()) * 40503u,
-                      static_cast<unsigned>(::time(nullptr)) ^ 0x5a5a5a5au, static_cast<unsigned>(::getpid()) & 0xffffffu);
+        std::snprintf(canary.data(), canary.size(), "Canary-%08x-%08x-Kept-%06x!",
+                      static_cast<unsigned>(::getpid()) * 40503u, static_cast<unsigned>(::time(nullptr)) ^ 0x5a5a5a5au,
+                      static_cast<unsigned>(::getpid()) & 0xffffffu);
         std::unordered_set<std::uint64_t> canary_needles;
         for (std::size_t i = 0; i + leak_window <= std::strlen(canary.c_str()); ++i) {
             canary_needles.insert(window_hash(reinterpret_cast<unsigned char*>(canary.data()) + i, leak_window));
@@ -392,7 +400,8 @@ std::vector<std::string> leftovers_after_run(const Sandbox& s, const std::vector
                 const auto printed = generated_password_in(captured.text());
                 needles.clear();
                 for (std::size_t i = 0; i + leak_window <= printed.size(); ++i) {
-                    needles.insert(window_hash(reinterpret_cast<const unsigned char*>(printed.data()) + i, leak_window));
+                    needles.insert(
+                        window_hash(reinterpret_cast<const unsigned char*>(printed.data()) + i, leak_window));
                 }
                 if (printed.size() < 20) {
                     codes += "(no generated password printed)";
@@ -442,19 +451,26 @@ TEST_CASE("secrets: password buffers are wiped after use", "[reliability][secret
     Sandbox s;
     s.init();
     const auto user = s.create("wipe");
-    apiuser::reliability::Tally tried{"secrets", "commands whose memory was scanned for password leftovers, none found"};
+    apiuser::reliability::Tally tried{"secrets",
+                                      "commands whose memory was scanned for password leftovers, none found"};
     for (const auto& commands : std::vector<std::vector<std::vector<std::string>>>{
-             {{"create"}}, {{"create", "--dry-run"}}, {{"passwd", user}}, {{"passwd", user, "--keep-old-for", "1h"}, {"verify", user}}}) {
+             {{"create"}},
+             {{"create", "--dry-run"}},
+             {{"passwd", user}},
+             {{"passwd", user, "--keep-old-for", "1h"}, {"verify", user}}}) {
         const auto leftovers = leftovers_after_run(s, commands);
         INFO(commands.back().front() << ": pieces of the password still in memory at\n"
                                      << apiuser::reliability::join_lines(leftovers));
         CHECK(leftovers.empty());
         ++tried;
-    }    // A generated password, printed once as text, JSON or alone: no copy may outlive the printing on the heap.
+    }  // A generated password, printed once as text, JSON or alone: no copy may outlive the printing on the heap.
     // (A 12-byte piece is sometimes still found on the stack, in a frame not yet tracked down: only the heap
     // is held to it here.)
-    for (const auto& command : std::vector<std::vector<std::string>>{
-             {"create"}, {"create", "--json"}, {"passwd", user}, {"passwd", user, "--json"}, {"passwd", user, "--quiet"}}) {
+    for (const auto& command : std::vector<std::vector<std::string>>{{"create"},
+                                                                     {"create", "--json"},
+                                                                     {"passwd", user},
+                                                                     {"passwd", user, "--json"},
+                                                                     {"passwd", user, "--quiet"}}) {
         auto leftovers = leftovers_after_run(s, {command}, /*generated=*/true);
         std::erase_if(leftovers, [](const std::string& place) { return place.find("[heap]") == std::string::npos; });
         INFO(fmt::format("{}", fmt::join(command, " "))
@@ -467,12 +483,14 @@ TEST_CASE("secrets: password buffers are wiped after use", "[reliability][secret
 
 TEST_CASE("secrets: store files are 0600 in a 0700 directory under any umask", "[reliability][secrets]") {
     apiuser::reliability::Tally tried{"secrets", "umasks under which every store file came out private"};
-    for (const mode_t umask_value : {mode_t{0000}, mode_t{0002}, mode_t{0022}, mode_t{0027}, mode_t{0077}, mode_t{0777}}) {
+    for (const mode_t umask_value :
+         {mode_t{0000}, mode_t{0002}, mode_t{0022}, mode_t{0027}, mode_t{0077}, mode_t{0777}}) {
         INFO(fmt::format("umask {:04o}", umask_value));
         Sandbox s;
         ProcessOptions options;
         options.umask = umask_value;
-        REQUIRE(s.run_with({"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}, options).exit_code == 0);
+        REQUIRE(s.run_with({"init", "--company", "Acme", "--argon2", apiuser::test::fast_argon2}, options).exit_code ==
+                0);
         options.input = "Str0ng-enough!\n";
         REQUIRE(s.run_with({"create", "--password-stdin", "--quiet"}, options).exit_code == 0);
         // A reader holding the store open keeps the WAL and shared-memory files around to be looked at.
@@ -560,10 +578,21 @@ TEST_CASE("secrets: a directory swapped for a symlink while init creates it is n
     const auto created = s.dir() / "new";
     // Every directory creation returns half a second late: time enough to put a symlink to a directory of
     // the attacker's choosing in place of the one apiuser just made, as a local user did in 27 attempts.
-    const std::vector<std::string> argv{APIUSER_STRACE, "-f", "-qq", "-o", "/dev/null", "-e",
-                                        "inject=mkdir,mkdirat:delay_exit=500000", apiuser::test::apiuser_binary(),
-                                        "--store", (created / "apiuser.db").string(), "init", "--company", "Acme",
-                                        "--argon2", apiuser::test::fast_argon2};
+    const std::vector<std::string> argv{APIUSER_STRACE,
+                                        "-f",
+                                        "-qq",
+                                        "-o",
+                                        "/dev/null",
+                                        "-e",
+                                        "inject=mkdir,mkdirat:delay_exit=500000",
+                                        apiuser::test::apiuser_binary(),
+                                        "--store",
+                                        (created / "apiuser.db").string(),
+                                        "init",
+                                        "--company",
+                                        "Acme",
+                                        "--argon2",
+                                        apiuser::test::fast_argon2};
     ProcessOptions options;
     options.env = s.environment();
     Child child{argv, options};

@@ -1,10 +1,4 @@
-#include <fcntl.h>
-#include <grp.h>
-#include <sys/stat.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "process.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -14,7 +8,13 @@
 #include <stdexcept>
 #include <thread>
 
-#include "process.hpp"
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace apiuser::test {
 
@@ -163,7 +163,8 @@ ProcessResult Child::wait(std::chrono::seconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (out_ >= 0 || err_ >= 0 || in_ >= 0) {
         pollfd fds[3] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}, {in_, POLLOUT, 0}};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             ::kill(pid_, SIGKILL);
             break;

@@ -3,8 +3,6 @@
 // Runs a program as a child process and captures what it prints: the end-to-end tests' only way to
 // drive apiuser, so that they exercise the real binary.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <functional>
 #include <map>
@@ -13,34 +11,36 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace apiuser::test {
 
 struct ProcessResult {
-    int exit_code = -1;    // the exit status, or -1 when killed by a signal
-    int signal = 0;        // the signal that ended it, if any
+    int exit_code = -1;  // the exit status, or -1 when killed by a signal
+    int signal = 0;      // the signal that ended it, if any
     std::string out;
     std::string err;
 };
 
 struct ProcessOptions {
-    std::optional<std::string> input;           // written to stdin, which is then closed; nullopt: /dev/null
-    bool stdin_pipe = false;                    // with no input: stdin is a pipe for Child::write_stdin
-    std::map<std::string, std::string> env;     // the whole environment
-    std::optional<uid_t> uid;                   // run as this uid (and its primary gid) when root
-    std::optional<mode_t> umask;                // the child's umask; default: inherited
-    std::string stdout_path;                    // redirect stdout to this file instead of capturing it
-    bool stdout_closed_pipe = false;            // stdout is a pipe nobody reads, as in `apiuser ... | true`
+    std::optional<std::string> input;        // written to stdin, which is then closed; nullopt: /dev/null
+    bool stdin_pipe = false;                 // with no input: stdin is a pipe for Child::write_stdin
+    std::map<std::string, std::string> env;  // the whole environment
+    std::optional<uid_t> uid;                // run as this uid (and its primary gid) when root
+    std::optional<mode_t> umask;             // the child's umask; default: inherited
+    std::string stdout_path;                 // redirect stdout to this file instead of capturing it
+    bool stdout_closed_pipe = false;         // stdout is a pipe nobody reads, as in `apiuser ... | true`
     std::chrono::seconds timeout{120};
 };
 
 // The argument and environment arrays execve() wants, built before fork() so that the child only execs.
 class ExecArguments {
-public:
+  public:
     ExecArguments(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
     char* const* argv() { return argv_pointers_.data(); }
     char* const* envp() { return env_pointers_.data(); }
 
-private:
+  private:
     std::vector<std::string> strings_;
     std::vector<char*> argv_pointers_;
     std::vector<char*> env_pointers_;
@@ -51,7 +51,7 @@ private:
 // (`stdin_pipe`), or is /dev/null. It runs in a session of its own, without a controlling terminal, as
 // in a pipeline. Destroying a Child that is still running kills it.
 class Child {
-public:
+  public:
     Child(const std::vector<std::string>& argv, const ProcessOptions& options);
     ~Child();
     Child(const Child&) = delete;
@@ -79,7 +79,7 @@ public:
     // The system call the child is blocked in, from /proc/PID/syscall (-1 when running or gone).
     long current_syscall() const;
 
-private:
+  private:
     pid_t pid_ = -1;
     int in_ = -1;
     int out_ = -1;

@@ -1,3 +1,8 @@
+#include "pty.hpp"
+
+#include <cerrno>
+#include <stdexcept>
+
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -5,11 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <stdexcept>
-
 #include "process.hpp"
-#include "pty.hpp"
 
 namespace apiuser::test {
 
@@ -63,9 +64,13 @@ bool PtySession::expect(const std::string& text, std::chrono::milliseconds timeo
     return true;
 }
 
-void PtySession::send(const std::string& text) { (void)!::write(master_, text.data(), text.size()); }
+void PtySession::send(const std::string& text) {
+    (void)!::write(master_, text.data(), text.size());
+}
 
-void PtySession::signal(int signal_number) { ::kill(pid_, signal_number); }
+void PtySession::signal(int signal_number) {
+    ::kill(pid_, signal_number);
+}
 
 bool PtySession::echo_on() const {
     termios settings{};

@@ -2,17 +2,17 @@
 
 // Drives a program through a pseudo-terminal, as a person at a keyboard would: wait for a prompt, type.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace apiuser::test {
 
 class PtySession {
-public:
+  public:
     // Starts `argv` with `env` on a new pseudo-terminal that becomes its controlling terminal.
     PtySession(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
     ~PtySession();
@@ -37,7 +37,7 @@ public:
     // True when echo is on for the terminal right now (the child may have turned it off).
     bool echo_on() const;
 
-private:
+  private:
     bool read_some(std::chrono::milliseconds timeout);
 
     int master_ = -1;

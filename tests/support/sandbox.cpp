@@ -1,4 +1,4 @@
-#include <unistd.h>
+#include "sandbox.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -7,8 +7,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
-#include "sandbox.hpp"
 #include "sanitizer.hpp"
 
 namespace apiuser::test {
@@ -30,7 +30,7 @@ std::string temporary_directory() {
 
 // The directory apiuser_binary_for() puts a reachable copy of the binary in; removed at exit.
 class ReachableBinary {
-public:
+  public:
     ReachableBinary() {
         std::string pattern = temporary_directory() + "/apiuser-bin-XXXXXX";
         if (::mkdtemp(pattern.data()) == nullptr) {
@@ -56,7 +56,7 @@ public:
 
     std::string path() const { return path_.string(); }
 
-private:
+  private:
     std::filesystem::path dir_;
     std::filesystem::path path_;
 };

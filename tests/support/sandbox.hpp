@@ -16,7 +16,7 @@ namespace apiuser::test {
 inline constexpr const char* fast_argon2 = "m=8,t=1,p=1";
 
 class Sandbox {
-public:
+  public:
     Sandbox();
     ~Sandbox();
     Sandbox(const Sandbox&) = delete;
@@ -52,7 +52,7 @@ public:
     // Runs SQL on the store directly (as another program would), bypassing apiuser.
     void execute_sql(const std::string& sql) const;
 
-private:
+  private:
     std::filesystem::path dir_;
     std::filesystem::path store_;
 };

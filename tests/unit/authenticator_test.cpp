@@ -50,7 +50,6 @@ struct Fixture : test::AccountFixture {
     }
 };
 
-
 }  // namespace
 
 TEST_CASE("the right password authenticates, each failure says why, for the server's logs only", "[authenticator]") {
@@ -255,10 +254,11 @@ TEST_CASE("every outcome does the Argon2 work of one check with the current para
 TEST_CASE("damaged or out-of-bounds stored hashes are reported, never fed to Argon2", "[authenticator]") {
     Fixture f;
     auto auth = f.authenticator();
-    for (const std::string& damaged :
-         std::vector<std::string>{"garbage", "$argon2id$v=19$m=4294967295,t=2,p=1$MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8",
-                                  "$argon2id$v=19$m=8,t=99999,p=1$MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8",
-                                  "$argon2id$v=19$m=8,t=1,p=1$$"}) {
+    for (const std::string& damaged : std::vector<std::string>{
+             "garbage",
+             "$argon2id$v=19$m=4294967295,t=2,p=1$MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8",
+             "$argon2id$v=19$m=8,t=99999,p=1$MDEyMzQ1Njc4OWFiY2RlZg$J/7Hj3K73g+0TJW7NAV77k7vqyAWVDds3HffxZJE8w8",
+             "$argon2id$v=19$m=8,t=1,p=1$$"}) {
         INFO(damaged);
         {
             SQLite::Database db{f.path.string(), SQLite::OPEN_READWRITE};

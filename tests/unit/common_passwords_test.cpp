@@ -1,5 +1,7 @@
 // The compiled-in blocklist of common passwords.
 
+#include "common_passwords.hpp"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -7,8 +9,6 @@
 #include <catch2/catch.hpp>
 
 #include <apiuser/password_policy.hpp>
-
-#include "common_passwords.hpp"
 
 using namespace apiuser;
 

@@ -1,6 +1,8 @@
 // The streaming JSON writer of `list --json` must print exactly what Console prints for the same document,
 // on a terminal (non-ASCII escaped) and in a pipe, whatever the stored text holds.
 
+#include "json_writer.hpp"
+
 #include <sstream>
 #include <string>
 #include <vector>
@@ -9,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include "console.hpp"
-#include "json_writer.hpp"
 
 using apiuser::cli::Console;
 using apiuser::cli::Json;
@@ -31,7 +32,8 @@ TEST_CASE("the JSON writer prints what Console prints, byte for byte", "[unit][j
     };
     for (const bool terminal : {false, true}) {
         for (const auto& value : values) {
-            INFO("terminal " << terminal << ", value " << Json(value).dump(-1, ' ', true, Json::error_handler_t::replace));
+            INFO("terminal " << terminal << ", value "
+                             << Json(value).dump(-1, ' ', true, Json::error_handler_t::replace));
             std::ostringstream out, err;
             Console console{out, err, terminal, false, false};
             Json document;

@@ -18,8 +18,9 @@ constexpr const char* reference_unicode_hash =
 TEST_CASE("hashes made by the reference Argon2 implementation verify", "[password_hash]") {
     CHECK(check_password_hash(Secret{"correct horse battery"}, reference_hash) == HashMatch::match);
     CHECK(check_password_hash(Secret{"correct horse batterY"}, reference_hash) == HashMatch::mismatch);
-    CHECK(check_password_hash(Secret{"p\xc3\xa4ssw\xc3\xb6rd-\xc3\xbcn\xc3\xaf" "code"}, reference_unicode_hash) ==
-          HashMatch::match);
+    CHECK(check_password_hash(Secret{"p\xc3\xa4ssw\xc3\xb6rd-\xc3\xbcn\xc3\xaf"
+                                     "code"},
+                              reference_unicode_hash) == HashMatch::match);
 }
 
 TEST_CASE("our hashes are Argon2id PHC strings with a 16-byte salt and the requested cost", "[password_hash]") {

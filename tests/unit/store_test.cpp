@@ -1,11 +1,10 @@
-#include <sys/stat.h>
-
 #include <fstream>
 #include <functional>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <apiuser/account.hpp>
 #include <apiuser/api_users.hpp>
@@ -15,11 +14,11 @@
 #include <apiuser/store.hpp>
 
 #include "account_fixture.hpp"
-#include "store_impl.hpp"
 #include "error_kind.hpp"
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
 #include "sandbox.hpp"
+#include "store_impl.hpp"
 
 using namespace apiuser;
 using apiuser::test::kind_of;
@@ -41,7 +40,6 @@ NewAccount test_account(const std::string& owner = "owner") {
     account.argon2 = {8, 1, 1};
     return account;
 }
-
 
 }  // namespace
 
@@ -171,8 +169,8 @@ TEST_CASE("files that are not our SQLite stores are refused and never modified",
         std::ifstream file{path, std::ios::binary};
         return std::string{std::istreambuf_iterator<char>{file}, {}};
     };
-    for (const std::string& content : std::vector<std::string>{std::string{}, std::string{"hello, world\n"}, std::string(4096, '\0'),
-                                       std::string{"SQLite format 3"}}) {
+    for (const std::string& content : std::vector<std::string>{
+             std::string{}, std::string{"hello, world\n"}, std::string(4096, '\0'), std::string{"SQLite format 3"}}) {
         write(content);
         CHECK(kind_of([&] { Store::open(path); }) == ErrorKind::store);
         CHECK(read() == content);
@@ -287,8 +285,8 @@ TEST_CASE("a store whose schema was altered is refused and left as it was", "[st
                 FAIL("opened an altered store");
             } catch (const Error& e) {
                 CHECK(e.kind() == ErrorKind::store);
-                CHECK_THAT(e.what(), Catch::Contains("store schema has been altered") &&
-                                         Catch::Contains(alteration.reported));
+                CHECK_THAT(e.what(),
+                           Catch::Contains("store schema has been altered") && Catch::Contains(alteration.reported));
             }
         }
         CHECK(bytes() == before);
@@ -356,16 +354,18 @@ TEST_CASE("only the owner and admins change things, members read, others nothing
     CHECK(kind_of([&] { read_audit_log(stranger, {}, [](const AuditEntry&) {}); }) == ErrorKind::permission_denied);
 
     for (Session* refused : {&plain, &stranger}) {
-        CHECK(kind_of([&] { create_api_user(*refused, {"x", false, Secret{"Str0ng-enough!"}}); }) ==
-              ErrorKind::permission_denied);
+        CHECK(kind_of([&] {
+                  create_api_user(*refused, {"x", false, Secret{"Str0ng-enough!"}});
+              }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_enabled(*refused, names, false); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { revoke(*refused, names); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_description(*refused, names[0], "y"); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { add_member(*refused, {"new", "", false, true}); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { set_member_permission(*refused, "plain", true); }) == ErrorKind::permission_denied);
         CHECK(kind_of([&] { remove_member(*refused, "admin"); }) == ErrorKind::permission_denied);
-        CHECK(kind_of([&] { update_account(*refused, {std::string{"New Co"}, std::nullopt}); }) ==
-              ErrorKind::permission_denied);
+        CHECK(kind_of([&] {
+                  update_account(*refused, {std::string{"New Co"}, std::nullopt});
+              }) == ErrorKind::permission_denied);
     }
     CHECK(describe_api_user(owner, created.user.id).status == ApiUserStatus::enabled);
 
@@ -398,14 +398,15 @@ TEST_CASE("every change writes exactly one audit row, in its own transaction", "
         CHECK(entry.actor == "owner");
         CHECK(entry.at == clock.now());
     });
-    CHECK(actions == std::vector<std::string>{
-                         "account.init account", "member.add alice", "member.set alice",
-                         "api_user.create " + user.username, "api_user.disable " + user.username,
-                         "api_user.set_description " + user.username, "api_user.revoke " + user.username,
-                         "member.remove alice", "account.update account"});
+    CHECK(actions == std::vector<std::string>{"account.init account", "member.add alice", "member.set alice",
+                                              "api_user.create " + user.username, "api_user.disable " + user.username,
+                                              "api_user.set_description " + user.username,
+                                              "api_user.revoke " + user.username, "member.remove alice",
+                                              "account.update account"});
 
     std::vector<std::string> about_user;
-    read_audit_log(owner, {std::nullopt, user.id}, [&](const AuditEntry& entry) { about_user.push_back(entry.action); });
+    read_audit_log(owner, {std::nullopt, user.id},
+                   [&](const AuditEntry& entry) { about_user.push_back(entry.action); });
     CHECK(about_user.size() == 4);
 }
 

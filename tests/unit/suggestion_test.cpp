@@ -20,11 +20,8 @@ TEST_CASE("edit distance counts insertions, deletions and substitutions", "[sugg
     CHECK(edit_distance("list", "") == 4);
 }
 
-TEST_CASE(
-    "the nearest name: the only one starting with the word, else the nearest within two edits",
-    "[suggestion]") {
-    const std::vector<std::string> commands{"create",  "list",   "describe", "enable",
-                                            "disable", "revoke", "log"};
+TEST_CASE("the nearest name: the only one starting with the word, else the nearest within two edits", "[suggestion]") {
+    const std::vector<std::string> commands{"create", "list", "describe", "enable", "disable", "revoke", "log"};
     CHECK(nearest_name("creat", commands) == "create");
     CHECK(nearest_name("c", commands) == "create");
     CHECK(nearest_name("lst", commands) == "list");
@@ -38,8 +35,7 @@ TEST_CASE(
     CHECK_FALSE(nearest_name(std::string(100'000, 'x'), commands));
     // A tie goes to the first name listed.
     CHECK(nearest_name("lo", std::vector<std::string>{"log", "loa"}) == "log");
-    const std::vector<std::string> options{"--generate-password", "--password-file",
-                                           "--password-stdin", "--json"};
+    const std::vector<std::string> options{"--generate-password", "--password-file", "--password-stdin", "--json"};
     CHECK(nearest_name("--generat-password", options) == "--generate-password");
     CHECK(nearest_name("-json", options) == "--json");
     CHECK(nearest_name("--password", options) == std::nullopt);  // starts two, and is far from both

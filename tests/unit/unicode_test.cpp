@@ -1,8 +1,6 @@
 // The Unicode layer under the password policy: libunistring's results, computed in buffers of ours.
 
-#include <unicase.h>
-#include <unictype.h>
-#include <uninorm.h>
+#include "unicode.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,8 +8,9 @@
 #include <string>
 
 #include <catch2/catch.hpp>
-
-#include "unicode.hpp"
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
 
 using namespace apiuser;
 using namespace std::string_view_literals;
@@ -31,15 +30,17 @@ std::u32string reference_fold(std::u32string_view text) {
 
 std::u32string reference_nfkc(std::u32string_view text) {
     std::size_t length = 0;
-    auto* normal = u32_normalize(UNINORM_NFKC, reinterpret_cast<const ucs4_t*>(text.data()), text.size(), nullptr,
-                                 &length);
+    auto* normal =
+        u32_normalize(UNINORM_NFKC, reinterpret_cast<const ucs4_t*>(text.data()), text.size(), nullptr, &length);
     REQUIRE(normal != nullptr);
     std::u32string out(reinterpret_cast<const char32_t*>(normal), length);
     std::free(normal);
     return out;
 }
 
-std::u32string str(const unicode::SecretCodePoints& code_points) { return {code_points.begin(), code_points.end()}; }
+std::u32string str(const unicode::SecretCodePoints& code_points) {
+    return {code_points.begin(), code_points.end()};
+}
 
 }  // namespace
 
@@ -93,8 +94,10 @@ TEST_CASE("the longest expansions fit the bound", "[unicode]") {
 }
 
 TEST_CASE("the UTF-8 folding is the one descriptions have always been keyed by", "[unicode]") {
-    for (const char* text : {"Stra\xC3\x9F" "e", "\xC4\xB0stanbul", "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3",
-                             "\xEF\xAC\x81", "Magento Production", "", "Cafe\xCC\x81"}) {
+    for (const char* text : {"Stra\xC3\x9F"
+                             "e",
+                             "\xC4\xB0stanbul", "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3", "\xEF\xAC\x81",
+                             "Magento Production", "", "Cafe\xCC\x81"}) {
         INFO(text);
         std::size_t length = 0;
         auto* expected = u8_casefold(reinterpret_cast<const std::uint8_t*>(text), std::strlen(text), nullptr,
@@ -103,14 +106,16 @@ TEST_CASE("the UTF-8 folding is the one descriptions have always been keyed by",
         CHECK(unicode::fold(text) == std::string(reinterpret_cast<const char*>(expected), length));
         std::free(expected);
     }
-    CHECK(unicode::fold("Stra\xC3\x9F" "E") == "strasse");
+    CHECK(unicode::fold("Stra\xC3\x9F"
+                        "E") == "strasse");
     CHECK(unicode::nfkc("\xEF\xAC\x81") == "fi");
     CHECK_THROWS_AS(unicode::fold("\xFF"), std::invalid_argument);
     CHECK_THROWS_AS(unicode::nfkc("\xC0\xAF"), std::invalid_argument);
 }
 
 TEST_CASE("ill-formed UTF-8 decodes to U+FFFD, so the rest can still be checked", "[unicode]") {
-    CHECK(str(unicode::decode_secret("a\x80" "b")) == U"a\uFFFDb");
+    CHECK(str(unicode::decode_secret("a\x80"
+                                     "b")) == U"a\uFFFDb");
     CHECK(str(unicode::decode_secret("\xED\xA0\x80")).find_first_not_of(U'\uFFFD') == std::u32string::npos);
     CHECK(str(unicode::decode_secret("\xC3\xA9\xE2\x82\xAC")) == U"\u00E9\u20AC");
     CHECK(unicode::encode_secret(unicode::decode_secret("\xC3\xA9\xE2\x82\xAC!")).view() == "\xC3\xA9\xE2\x82\xAC!");
@@ -120,7 +125,8 @@ TEST_CASE("character classes come from the Unicode database", "[unicode]") {
     // The ASCII shortcuts give libunistring's answers.
     for (char32_t c = 0; c < 0x80; ++c) {
         INFO(static_cast<std::uint32_t>(c));
-        CHECK(unicode::is_letter(c) == (uc_is_general_category(c, UC_CATEGORY_L) || uc_is_general_category(c, UC_CATEGORY_M)));
+        CHECK(unicode::is_letter(c) ==
+              (uc_is_general_category(c, UC_CATEGORY_L) || uc_is_general_category(c, UC_CATEGORY_M)));
         CHECK(unicode::is_mark(c) == uc_is_general_category(c, UC_CATEGORY_M));
         CHECK(unicode::is_digit(c) == uc_is_general_category(c, UC_CATEGORY_N));
         CHECK(unicode::is_default_ignorable(c) == uc_is_property_default_ignorable_code_point(c));
@@ -129,13 +135,13 @@ TEST_CASE("character classes come from the Unicode database", "[unicode]") {
     CHECK(unicode::is_default_ignorable(U'\u00AD'));  // soft hyphen
     CHECK(unicode::is_default_ignorable(U'\uFE0F'));  // variation selector
     CHECK_FALSE(unicode::is_default_ignorable(U' '));
-    CHECK(unicode::is_letter(U'\u0131'));             // ı
-    CHECK(unicode::is_letter(U'\u093E'));             // a Devanagari vowel sign (a mark)
+    CHECK(unicode::is_letter(U'\u0131'));  // ı
+    CHECK(unicode::is_letter(U'\u093E'));  // a Devanagari vowel sign (a mark)
     CHECK(unicode::is_mark(U'\u0301'));
     CHECK_FALSE(unicode::is_mark(U'a'));
     CHECK_FALSE(unicode::is_letter(U'7'));
     CHECK(unicode::is_digit(U'7'));
-    CHECK(unicode::is_digit(U'\u0663'));              // Arabic-Indic three
+    CHECK(unicode::is_digit(U'\u0663'));  // Arabic-Indic three
     CHECK_FALSE(unicode::is_letter(U' '));
     CHECK(unicode::is_control(U'\0'));
     CHECK(unicode::is_control(U'\u0085'));

@@ -39,8 +39,8 @@ TEST_CASE("anything else is not a reference", "[username]") {
     const std::string domain = "apiconnector.com";
     for (const char* reference :
          {"", "3f9a1c2b7d4", "3f9a1c2b7d4e0", "3f9a1c2b7d4g", "apiuser-3f9a1c2b7d4e@example.com",
-          "3f9a1c2b7d4e@apiconnector.com", "other-3f9a1c2b7d4e@apiconnector.com", "apiuser-@apiconnector.com",
-          "-rf", "'; DROP TABLE api_users; --", "../../etc/passwd", "apiuser-3f9a1c2b7d4e@apiconnector.com\n",
+          "3f9a1c2b7d4e@apiconnector.com", "other-3f9a1c2b7d4e@apiconnector.com", "apiuser-@apiconnector.com", "-rf",
+          "'; DROP TABLE api_users; --", "../../etc/passwd", "apiuser-3f9a1c2b7d4e@apiconnector.com\n",
           "apiuser-3f9a1c2b7d4e@@apiconnector.com"}) {
         INFO(reference);
         CHECK_FALSE(parse_api_user_reference(reference, domain));

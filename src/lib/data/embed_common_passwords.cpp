@@ -17,9 +17,8 @@
 namespace {
 
 bool is_folded_printable_ascii(const std::string& entry) {
-    return !entry.empty() && std::all_of(entry.begin(), entry.end(), [](char c) {
-        return c >= ' ' && c <= '~' && !(c >= 'A' && c <= 'Z');
-    });
+    return !entry.empty() && std::all_of(entry.begin(), entry.end(),
+                                         [](char c) { return c >= ' ' && c <= '~' && !(c >= 'A' && c <= 'Z'); });
 }
 
 std::string quoted(const std::string& entry) {
