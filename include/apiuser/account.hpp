@@ -33,13 +33,13 @@ struct NewAccount {
     bool force_argon2 = false;
 };
 
-// Creates the store at `path` and in it the account described by `account`, owned by
+// Creates the store at `location` and in it the account described by `account`, owned by
 // `account.owner_login`, all in one transaction: on any failure no file is left behind. Throws
-// Error(invalid_state) if anything already exists at `path`, Error(invalid_input) for a bad company,
+// Error(invalid_state) if anything already exists at `location`, Error(invalid_input) for a bad company,
 // domain, login, email or Argon2 parameters (also parameters above the budget, unless `force_argon2`). `before_commit`,
 // when given, is called with the new settings just before the transaction commits (to print them, say); if it throws,
 // the store is not created.
-AccountSettings init_account(const std::filesystem::path& path, const NewAccount& account, const Clock& clock,
+AccountSettings init_account(const StoreLocation& location, const NewAccount& account, const Clock& clock,
                              const StoreOptions& options = {},
                              const std::function<void(const AccountSettings&)>& before_commit = {});
 

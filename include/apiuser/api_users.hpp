@@ -64,26 +64,6 @@ std::vector<StatusChange> set_enabled(Session& session, std::span<const std::str
 // can never be enabled again. Revoking a revoked user changes nothing.
 std::vector<StatusChange> revoke(Session& session, std::span<const std::string> references);
 
-// The longest time an old password may keep working after a rotation.
-inline constexpr std::chrono::seconds max_password_overlap{30 * 24 * 3600};
-
-struct PasswordChange {
-    std::optional<Secret> password;                    // as typed; nullopt: generate one
-    std::optional<std::chrono::seconds> keep_old_for;  // keep the old password working this long
-};
-
-struct ChangedPassword {
-    ApiUser user;
-    std::optional<Secret> generated_password;  // set when the library generated it: show it once
-};
-
-// Gives `reference` a new password (owner or admin only, audited): full policy, and it must differ from
-// the current one. With `keep_old_for` the current password keeps working until then (replacing any old
-// password still kept); otherwise every older password stops working at once. Throws
-// Error(invalid_state) for a revoked user. With `dry_run` everything is checked but nothing is written.
-ChangedPassword change_password(Session& session, std::string_view reference, const PasswordChange& change,
-                                bool dry_run = false);
-
 // Checks `password` (as typed) against the policy as create_api_user (when `reference` is empty,
 // before the username is chosen) or change_password (for the API user `reference`) will check it,
 // so that a prompt can refuse it before asking for it a second time. Owner or admin only; throws

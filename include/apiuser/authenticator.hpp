@@ -50,18 +50,18 @@ struct AuthenticatorOptions {
 // Checks API users' credentials against a store, for API servers and for `apiuser verify`. Opening it
 // needs read and write access to the store file, not membership: the file's permissions are the gate.
 //
-// authenticate() is safe to call from many threads at once: each call borrows one of a small pool of
-// SQLite connections and hashes outside any lock, at most max_concurrent_hashes calls at a time (one per
-// core by default), so that memory stays bounded however many attempts arrive. Every call does at least the Argon2id
-// work of one check with the store's current parameters, whatever the name: a decoy for unknown and revoked names and
-// damaged hashes, a decoy for the difference after a hash made with cheaper (older) parameters. So timing
-// tells neither whether a username exists, nor its state, nor the age of its hash. (A wrong password
-// during a passwd --keep-old-for window costs two checks; a hash costlier than the current setting
-// costs what it costs until its user next logs in.)
+// authenticate() is safe to call from many threads at once: each call borrows a store connection from a pool
+// (as many as calls have ever run at once: idle ones are kept, not closed) and hashes outside any lock, at most
+// max_concurrent_hashes calls at a time (one per core by default), so that memory stays bounded however many attempts
+// arrive. Every call does at least the Argon2id work of one check with the store's current parameters, whatever the
+// name: a decoy for unknown and revoked names and damaged hashes, a decoy for the difference after a hash made with
+// cheaper (older) parameters. So timing tells neither whether a username exists, nor its state, nor the age of its
+// hash. (A wrong password during a passwd --keep-old-for window costs two checks; a hash costlier than the current
+// setting costs what it costs until its user next logs in.)
 class Authenticator {
   public:
-    // Opens the store at `store_path`; throws Error(store) if it cannot be used.
-    explicit Authenticator(const std::filesystem::path& store_path, AuthenticatorOptions options = {});
+    // Opens the store at `store`; throws Error (one of the store kinds) if it cannot be used.
+    explicit Authenticator(const StoreLocation& store, AuthenticatorOptions options = {});
     ~Authenticator();
     Authenticator(const Authenticator&) = delete;
     Authenticator& operator=(const Authenticator&) = delete;
@@ -69,7 +69,7 @@ class Authenticator {
     // Checks `password` (as typed; normalised here like at creation) for the API user `username` (its
     // address in any case, or its 12-hex id). On success the last-used time is recorded (at most once a
     // minute per user) and a hash made with other parameters than the store's current ones is rehashed. Throws
-    // Error(store) only when the store itself fails.
+    // Error (one of the store kinds, is_store_failure) only when the store itself fails.
     AuthenticationResult authenticate(std::string_view username, std::string_view password);
 
     // The most calls that were hashing at once so far (at most AuthenticatorOptions::max_concurrent_hashes):

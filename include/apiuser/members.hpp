@@ -58,7 +58,7 @@ std::vector<Member> list_members(Session& session);
 // Throws Error(permission_denied) unless the session's actor is the owner or an admin; `what` says what
 // they were about to do ("create API users"). Operations check this themselves; callers use it only to
 // fail before asking a person for input they would not need.
-void check_may_manage_account(Session& session, std::string_view what);
+void require_account_manager(Session& session, std::string_view what);
 
 // Checks `login` for the POSIX portable user name syntax, with the '@' of SSSD and Active Directory
 // names (dave@corp.example) and a trailing '$'; throws Error(invalid_input) naming the problem.

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include <apiuser/errors.hpp>
 #include <apiuser/secret.hpp>
 
 namespace apiuser {
@@ -67,5 +68,16 @@ std::vector<PasswordViolation> check_password(std::string_view password, const P
 // The one entry point for commands that set a password: returns the normalised password to hash, or
 // throws PasswordRejected listing every violation.
 Secret enforce_password_policy(std::string_view password, const PasswordContext& context);
+
+// A password that breaks the policy; carries every violation, not only the first.
+class PasswordRejected : public Error {
+  public:
+    explicit PasswordRejected(std::vector<PasswordViolation> violations);
+
+    const std::vector<PasswordViolation>& violations() const noexcept { return violations_; }
+
+  private:
+    std::vector<PasswordViolation> violations_;
+};
 
 }  // namespace apiuser

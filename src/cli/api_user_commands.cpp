@@ -49,7 +49,7 @@ void run_create(Context& context, const CreateOptions& options) {
     auto& session = context.session();
     if (will_prompt(options.password)) {
         // Fail before asking a person for a password that could not be used.
-        check_may_manage_account(session, "create API users");
+        require_account_manager(session, "create API users");
     }
     const PasswordPrompt prompt{SafeText{"Password: "}, /*confirm=*/true,
                                 [&session](const Secret& typed) { check_new_password(session, typed); }};
@@ -182,7 +182,7 @@ void run_revoke(Context& context, const StatusOptions& options) {
         }
         // Fail on a missing permission or an unknown name before asking, and name the users in the
         // question: only those it would revoke, and no question when they all are revoked already.
-        check_may_manage_account(session, "revoke API users");
+        require_account_manager(session, "revoke API users");
         SafeText question{"Revoke for good? It cannot be undone:"};
         question.separator('\n');
         bool any = false;

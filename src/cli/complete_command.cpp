@@ -336,9 +336,9 @@ class Completer {
         if (!session_) {
             Context context{console_, line_.globals};
             StoreOptions options;
-            options.busy_timeout = completion_busy_timeout;
+            options.lock_timeout = completion_busy_timeout;
             options.read_only = true;  // pressing Tab must never upgrade or otherwise write the store
-            store_.emplace(Store::open(context.store_path(), options));
+            store_.emplace(Store::open(context.store_location(), options));
             session_.emplace(Session{*store_, context.actor(), clock_, random_});
         }
         return &*session_;

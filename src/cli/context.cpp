@@ -16,16 +16,16 @@
 
 namespace apiuser::cli {
 
-std::filesystem::path Context::store_path() const {
+StoreLocation Context::store_location() const {
     if (!options_.store.empty()) {
-        return options_.store;
+        return std::filesystem::path{options_.store};
     }
     const char* store = std::getenv("APIUSER_STORE");
     if (store != nullptr && *store == '\0') {
         throw Error(ErrorKind::invalid_input, "APIUSER_STORE is set but empty",
                     "set it to the store's path, or unset it to use the default store");
     }
-    return default_store_path(store, std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
+    return default_store_location(store, std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
 }
 
 StoreOptions Context::store_options() const {
@@ -40,7 +40,7 @@ StoreOptions Context::store_options() const {
                         "APIUSER_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 86400000",
                         "unset it to use the default of 30000");
         }
-        options.busy_timeout = std::chrono::milliseconds{milliseconds};
+        options.lock_timeout = std::chrono::milliseconds{milliseconds};
     }
     return options;
 }
@@ -115,7 +115,7 @@ std::string Context::actor() const {
 Session& Context::session() {
     if (!session_) {
         const auto actor_login = actor();
-        store_.emplace(Store::open(store_path(), store_options()));
+        store_.emplace(Store::open(store_location(), store_options()));
         session_.emplace(Session{*store_, actor_login, clock_, random_});
         if (holding_changes_) {
             store_->hold_commits();

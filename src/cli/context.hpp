@@ -34,7 +34,7 @@ class Context {
 
     // --store, else $APIUSER_STORE, else $XDG_DATA_HOME/apiuser/apiuser.db, else ~/.local/share/...; an
     // APIUSER_STORE set but empty is an error rather than the default store.
-    std::filesystem::path store_path() const;
+    StoreLocation store_location() const;
 
     // The busy timeout from $APIUSER_BUSY_TIMEOUT_MS, else the default.
     StoreOptions store_options() const;

@@ -40,6 +40,9 @@ inline constexpr std::array exit_code_table{
 constexpr ExitCode exit_code_for(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::store:
+        case ErrorKind::store_busy:
+        case ErrorKind::store_unavailable:
+        case ErrorKind::store_damaged:
             return ExitCode::store_error;
         case ErrorKind::invalid_input:
             return ExitCode::usage;
@@ -61,7 +64,10 @@ constexpr ExitCode exit_code_for(ErrorKind kind) {
 constexpr std::string_view error_code_name(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::store:
-            return "store_error";
+        case ErrorKind::store_busy:
+        case ErrorKind::store_unavailable:
+        case ErrorKind::store_damaged:
+            return "store_error";  // JSON errors tell the transient ones apart with "retryable"
         case ErrorKind::invalid_input:
             return "invalid_input";
         case ErrorKind::not_found:

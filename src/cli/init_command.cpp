@@ -29,17 +29,17 @@ void run_init(Context& context, const InitOptions& options) {
         request.argon2 = parse_argon2_params(options.argon2);
     }
     request.force_argon2 = options.force;
-    const auto path = context.store_path();
+    const auto location = context.store_location();
     // Printed before the store is committed, so that a result that cannot be written leaves no store.
-    init_account(path, request, context.clock(), context.store_options(), [&](const AccountSettings& account) {
+    init_account(location, request, context.clock(), context.store_options(), [&](const AccountSettings& account) {
         warn_if_weak(console, account.argon2);
         warn_if_costly(console, account.argon2);
         if (options.json) {
             auto document = to_json(account);
-            document["store"] = path.string();
+            document["store"] = location.display();
             console.json(document);
         } else {
-            console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", path.string(),
+            console.result(fmt::format("Created store {} for {} (API usernames @{}); owner: {}", location.display(),
                                        account.company, account.domain, account.owner));
         }
         context.publish();

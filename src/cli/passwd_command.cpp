@@ -3,6 +3,7 @@
 #include <apiuser/api_users.hpp>
 #include <apiuser/errors.hpp>
 #include <apiuser/members.hpp>
+#include <apiuser/password_rotation.hpp>
 
 #include "context.hpp"
 #include "password_input.hpp"
@@ -39,7 +40,7 @@ void run_passwd(Context& context, const PasswdOptions& options) {
     if (will_prompt(options.password)) {
         // Fail before asking a person for a password that could not be used, and say whose it will
         // be.
-        check_may_manage_account(session, "change API users' passwords");
+        require_account_manager(session, "change API users' passwords");
         prompt.question =
             SafeText{fmt::format("New password for {}: ", describe_api_user(session, options.username).username)};
     }

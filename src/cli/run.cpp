@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <apiuser/errors.hpp>
+#include <apiuser/password_policy.hpp>
 #include <apiuser/suggestion.hpp>
 #include <apiuser/version.hpp>
 

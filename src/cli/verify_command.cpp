@@ -34,7 +34,7 @@ std::string audit_actor(const Context& context) {
 
 void run_verify(Context& context, const VerifyOptions& options) {
     const auto password = read_password(options.password, PasswordPrompt{}, /*allow_generate=*/false);
-    Authenticator authenticator{context.store_path(), {context.store_options(), audit_actor(context), nullptr}};
+    Authenticator authenticator{context.store_location(), {context.store_options(), audit_actor(context), nullptr}};
     const auto result = authenticator.authenticate(options.username, password->view());
     if (result.outcome == AuthenticationOutcome::damaged_credential) {
         throw Error(ErrorKind::store, fmt::format("stored credential for {} is damaged", result.username),

@@ -6,12 +6,12 @@
 #include <apiuser/members.hpp>
 #include <apiuser/username.hpp>
 
-#include "ascii.hpp"
 #include "audit.hpp"
 #include "permissions.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
-#include "text_field.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
+#include "text/ascii.hpp"
+#include "text/text_field.hpp"
 
 namespace apiuser {
 
@@ -43,7 +43,7 @@ bool below_recommended(const Argon2Params& params) {
     return weaker_than(params, recommended_argon2_params);
 }
 
-AccountSettings init_account(const std::filesystem::path& path, const NewAccount& request, const Clock& clock,
+AccountSettings init_account(const StoreLocation& location, const NewAccount& request, const Clock& clock,
                              const StoreOptions& options,
                              const std::function<void(const AccountSettings&)>& before_commit) {
     validate_company(request.company);
@@ -58,38 +58,26 @@ AccountSettings init_account(const std::filesystem::path& path, const NewAccount
 
     const auto now = clock.now();
     AccountSettings account{request.company, domain, request.argon2, now, request.owner_login};
-    std::optional<Store> store{Store::create_file(path, options)};
-    try {
-        store->impl().write([&](SQLite::Database& db) {
-            migrate(db, 0);
-            records::insert_account(db, account);
-            records::insert_member(
-                db, Member{request.owner_login, request.owner_email, true, true, now, request.owner_login});
-            records::append_audit(db, AuditEntry{0, now, request.owner_login, "account.init", "account",
-                                                 nlohmann::json{{"company", account.company},
-                                                                {"domain", account.domain},
-                                                                {"argon2", argon2_json(account.argon2)},
-                                                                {"owner", account.owner}}
-                                                     .dump()});
-            if (before_commit) {
-                before_commit(account);
-            }
-        });
-    } catch (...) {
-        store.reset();
-        remove_store_files(path);
-        throw;
-    }
+    store::create_store(location, options, [&](store::Records& records) {
+        records.insert_account(account);
+        records.insert_member(Member{request.owner_login, request.owner_email, true, true, now, request.owner_login});
+        audit(records, now, request.owner_login, "account.init", "account",
+              {{"company", account.company},
+               {"domain", account.domain},
+               {"argon2", argon2_json(account.argon2)},
+               {"owner", account.owner}});
+        if (before_commit) {
+            before_commit(account);
+        }
+    });
     return account;
 }
 
 AccountSettings show_account(Session& session) {
-    AccountSettings account;
-    session.store.impl().read([&](SQLite::Database& db) {
-        require_member(db, session);
-        account = records::load_account(db);
+    return store::read(session.store, [&](store::Records& records) {
+        require_member(records, session);
+        return records.load_account();
     });
-    return account;
 }
 
 AccountSettings update_account(Session& session, const AccountChanges& changes) {
@@ -100,10 +88,9 @@ AccountSettings update_account(Session& session, const AccountChanges& changes) 
         validate_argon2(*changes.argon2);
         require_argon2_within_budget(*changes.argon2, changes.force_argon2);
     }
-    AccountSettings account;
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "change the account settings");
-        account = records::load_account(db);
+    return store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "change the account settings");
+        AccountSettings account = records.load_account();
         nlohmann::json details = nlohmann::json::object();
         if (changes.company && *changes.company != account.company) {
             details["company"] = {{"from", account.company}, {"to", *changes.company}};
@@ -114,11 +101,11 @@ AccountSettings update_account(Session& session, const AccountChanges& changes) 
             account.argon2 = *changes.argon2;
         }
         if (!details.empty()) {
-            records::update_account(db, account);
-            audit(db, session, "account.update", "account", details);
+            records.update_account_settings(account);
+            audit(records, session, "account.update", "account", details);
         }
+        return account;
     });
-    return account;
 }
 
 }  // namespace apiuser

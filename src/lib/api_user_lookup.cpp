@@ -10,8 +10,8 @@
 #include <apiuser/suggestion.hpp>
 #include <apiuser/username.hpp>
 
-#include "records.hpp"
-#include "unicode.hpp"
+#include "store/records.hpp"
+#include "text/unicode.hpp"
 
 namespace apiuser {
 
@@ -20,7 +20,7 @@ namespace {
 constexpr std::size_t max_suggestions = 3;
 
 // Names close to `reference`: ids a typo or two away, or users whose description mentions it.
-std::vector<std::string> suggest(SQLite::Database& db, std::string_view reference, std::string_view domain) {
+std::vector<std::string> suggest(store::Records& records, std::string_view reference, std::string_view domain) {
     std::string wanted{reference};
     if (const auto at = wanted.find('@'); at != std::string::npos) {
         wanted.resize(at);
@@ -37,7 +37,7 @@ std::vector<std::string> suggest(SQLite::Database& db, std::string_view referenc
     const std::string folded_reference = may_match_description ? unicode::fold(reference) : "";
     const bool may_be_near_id = wanted.size() >= 6 && wanted.size() <= api_user_id_length + 2;
     std::vector<std::string> suggestions;
-    records::for_each_api_user(db, ApiUserFilter{std::nullopt, true}, [&](const ApiUser& user) {
+    records.for_each_api_user(ApiUserFilter{std::nullopt, true}, [&](const ApiUser& user) {
         if (suggestions.size() >= max_suggestions) {
             return;
         }
@@ -55,13 +55,13 @@ std::vector<std::string> suggest(SQLite::Database& db, std::string_view referenc
 
 }  // namespace
 
-ApiUser resolve(SQLite::Database& db, std::string_view reference, std::string_view domain) {
+ApiUser find_api_user_by_reference(store::Records& records, std::string_view reference, std::string_view domain) {
     if (const auto id = parse_api_user_reference(reference, domain)) {
-        if (auto user = records::find_api_user(db, *id)) {
+        if (auto user = records.find_api_user(*id)) {
             return *user;
         }
     }
-    const auto suggestions = suggest(db, reference, domain);
+    const auto suggestions = suggest(records, reference, domain);
     std::string hint = "see them with 'apiuser list --all'";
     if (!suggestions.empty()) {
         hint = "did you mean ";

@@ -4,14 +4,14 @@
 
 #include <string_view>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <apiuser/api_user.hpp>
+
+#include "store/records.hpp"
 
 namespace apiuser {
 
 // Returns the API user named by `reference` (username in any case, local part, or 12-hex id) in an account
 // whose usernames end in @`domain`; throws Error(not_found) with "did you mean" suggestions otherwise.
-ApiUser resolve(SQLite::Database& db, std::string_view reference, std::string_view domain);
+ApiUser find_api_user_by_reference(store::Records& records, std::string_view reference, std::string_view domain);
 
 }  // namespace apiuser

@@ -12,10 +12,10 @@
 #include "api_user_lookup.hpp"
 #include "audit.hpp"
 #include "permissions.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
-#include "text_field.hpp"
-#include "unicode.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
+#include "text/text_field.hpp"
+#include "text/unicode.hpp"
 
 namespace apiuser {
 
@@ -72,9 +72,9 @@ void validate_description(std::string_view description) {
 CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool dry_run) {
     validate_description(request.description);
     CreationContext context;
-    session.store.impl().read([&](SQLite::Database& db) {
-        context.actor = require_account_manager(db, session, "create API users");
-        context.account = records::load_account(db);
+    store::read(session.store, [&](store::Records& records) {
+        context.actor = require_account_manager(records, session, "create API users");
+        context.account = records.load_account();
     });
     Candidate candidate = choose_candidate(session, context, request);
 
@@ -87,8 +87,8 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
     const auto key = description_key(request.description);
 
     if (dry_run) {
-        session.store.impl().read([&](SQLite::Database& db) {
-            created.description_in_use = !key.empty() && records::enabled_description_exists(db, key);
+        store::read(session.store, [&](store::Records& records) {
+            created.description_in_use = !key.empty() && records.enabled_description_exists(key);
         });
         created.user.id = candidate.id;
         created.user.username = candidate.username;
@@ -102,10 +102,10 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
     std::string hash = hash_password(candidate.normalized_password, context.account.argon2, session.random);
     candidate.normalized_password.clear();
 
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "create API users");
+    store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "create API users");
         // A 48-bit id collides rarely, but usernames are unique for ever: draw again until it is new.
-        while (records::api_user_id_taken(db, candidate.id)) {
+        while (records.api_user_id_taken(candidate.id)) {
             const std::string id = generate_api_user_id(session.random);
             const std::string username = make_username(id, context.account.domain);
             const Secret& typed = request.password ? *request.password : *candidate.generated_password;
@@ -117,9 +117,9 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
         created.user.id = candidate.id;
         created.user.username = candidate.username;
         created.user.hash = parse_phc_hash(hash);
-        created.description_in_use = !key.empty() && records::enabled_description_exists(db, key);
-        records::insert_api_user(db, created.user, key, hash);
-        audit(db, session, "api_user.create", created.user.username,
+        created.description_in_use = !key.empty() && records.enabled_description_exists(key);
+        records.insert_api_user(created.user, key, hash);
+        audit(records, session, "api_user.create", created.user.username,
               {{"description", created.user.description},
                {"status", to_string(created.user.status)},
                {"password", request.password ? "provided" : "generated"},
@@ -130,10 +130,10 @@ CreatedApiUser create_api_user(Session& session, const NewApiUser& request, bool
 }
 
 void list_api_users(Session& session, const ApiUserFilter& filter, const std::function<void(const ApiUser&)>& sink) {
-    session.store.impl().read([&](SQLite::Database& db) {
-        require_member(db, session);
+    store::read(session.store, [&](store::Records& records) {
+        require_member(records, session);
         const auto now = session.clock.now();
-        records::for_each_api_user(db, filter, [&](const ApiUser& user) {
+        records.for_each_api_user(filter, [&](const ApiUser& user) {
             if (user.previous_password_expires_at && *user.previous_password_expires_at <= now) {
                 sink(without_ended_overlap(user, now));
             } else {
@@ -144,10 +144,9 @@ void list_api_users(Session& session, const ApiUserFilter& filter, const std::fu
 }
 
 ApiUser describe_api_user(Session& session, std::string_view reference) {
-    ApiUser user;
-    session.store.impl().read([&](SQLite::Database& db) {
-        require_member(db, session);
-        user = resolve(db, reference, records::load_account(db).domain);
+    ApiUser user = store::read(session.store, [&](store::Records& records) {
+        require_member(records, session);
+        return find_api_user_by_reference(records, reference, records.load_account().domain);
     });
     return without_ended_overlap(std::move(user), session.clock.now());
 }
@@ -156,12 +155,12 @@ void check_new_password(Session& session, const Secret& password, std::string_vi
     Member actor;
     AccountSettings account;
     std::string username;
-    session.store.impl().read([&](SQLite::Database& db) {
-        actor = require_account_manager(db, session,
+    store::read(session.store, [&](store::Records& records) {
+        actor = require_account_manager(records, session,
                                         reference.empty() ? "create API users" : "change API users' passwords");
-        account = records::load_account(db);
+        account = records.load_account();
         if (!reference.empty()) {
-            username = resolve(db, reference, account.domain).username;
+            username = find_api_user_by_reference(records, reference, account.domain).username;
         }
     });
     enforce_password_policy(password.view(), {username, account.company, actor.email});
@@ -169,33 +168,32 @@ void check_new_password(Session& session, const Secret& password, std::string_vi
 
 ApiUser set_description(Session& session, std::string_view reference, std::string_view description) {
     validate_description(description);
-    ApiUser user;
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "change API users");
-        user = resolve(db, reference, records::load_account(db).domain);
+    return store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "change API users");
+        ApiUser user = find_api_user_by_reference(records, reference, records.load_account().domain);
         if (user.description == description) {
-            return;
+            return user;
         }
         const auto now = session.clock.now();
-        records::update_description(db, user.id, description, description_key(description), now, session.actor);
-        audit(db, session, "api_user.set_description", user.username,
+        records.update_description(user.id, description, description_key(description), now, session.actor);
+        audit(records, session, "api_user.set_description", user.username,
               {{"from", user.description}, {"to", description}});
         user.description = description;
         user.updated_at = now;
         user.updated_by = session.actor;
+        return user;
     });
-    return user;
 }
 
 std::vector<StatusChange> set_enabled(Session& session, std::span<const std::string> references, bool enabled) {
     const auto target = enabled ? ApiUserStatus::enabled : ApiUserStatus::disabled;
-    std::vector<StatusChange> changes;
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, enabled ? "enable API users" : "disable API users");
-        const auto domain = records::load_account(db).domain;
+    return store::write(session.store, [&](store::Records& records) {
+        std::vector<StatusChange> changes;
+        require_account_manager(records, session, enabled ? "enable API users" : "disable API users");
+        const auto domain = records.load_account().domain;
         // Resolve and check every name before changing any, so that a bad one changes nothing.
         for (const auto& reference : references) {
-            ApiUser user = resolve(db, reference, domain);
+            ApiUser user = find_api_user_by_reference(records, reference, domain);
             if (user.status == ApiUserStatus::revoked) {
                 throw Error(ErrorKind::invalid_state,
                             fmt::format("{} is revoked and can never be {} again", user.username,
@@ -207,45 +205,45 @@ std::vector<StatusChange> set_enabled(Session& session, std::span<const std::str
         const auto now = session.clock.now();
         for (auto& change : changes) {
             // The same user named twice is changed once.
-            const auto current = records::find_api_user(db, change.user.id);
+            const auto current = records.find_api_user(change.user.id);
             if (current->status == target) {
                 change.user = *current;
                 continue;
             }
-            records::update_status(db, change.user.id, target, now, session.actor);
-            audit(db, session, enabled ? "api_user.enable" : "api_user.disable", change.user.username);
+            records.update_status(change.user.id, target, now, session.actor);
+            audit(records, session, enabled ? "api_user.enable" : "api_user.disable", change.user.username);
             change.user.status = target;
             change.user.updated_at = now;
             change.user.updated_by = session.actor;
             change.changed = true;
         }
+        return changes;
     });
-    return changes;
 }
 
 std::vector<StatusChange> revoke(Session& session, std::span<const std::string> references) {
-    std::vector<StatusChange> changes;
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "revoke API users");
-        const auto domain = records::load_account(db).domain;
+    return store::write(session.store, [&](store::Records& records) {
+        std::vector<StatusChange> changes;
+        require_account_manager(records, session, "revoke API users");
+        const auto domain = records.load_account().domain;
         for (const auto& reference : references) {
-            changes.push_back({resolve(db, reference, domain), false});
+            changes.push_back({find_api_user_by_reference(records, reference, domain), false});
         }
         const auto now = session.clock.now();
         for (auto& change : changes) {
-            const auto current = records::find_api_user(db, change.user.id);
+            const auto current = records.find_api_user(change.user.id);
             if (current->status == ApiUserStatus::revoked) {
                 change.user = *current;
                 continue;
             }
-            records::revoke_api_user(db, change.user.id, now, session.actor);
-            audit(db, session, "api_user.revoke", change.user.username,
+            records.revoke_api_user(change.user.id, now, session.actor);
+            audit(records, session, "api_user.revoke", change.user.username,
                   {{"previous_status", to_string(current->status)}});
-            change.user = *records::find_api_user(db, change.user.id);
+            change.user = *records.find_api_user(change.user.id);
             change.changed = true;
         }
+        return changes;
     });
-    return changes;
 }
 
 }  // namespace apiuser

@@ -13,14 +13,15 @@
 #include <apiuser/authenticator.hpp>
 #include <apiuser/password_hash.hpp>
 #include <apiuser/password_policy.hpp>
+#include <apiuser/password_rotation.hpp>
 #include <apiuser/random.hpp>
 #include <apiuser/session.hpp>
 #include <apiuser/username.hpp>
 
 #include "audit.hpp"
-#include "fingerprint.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
+#include "crypto/fingerprint.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
 
 namespace apiuser {
 
@@ -118,13 +119,13 @@ std::string_view to_string(AuthenticationOutcome outcome) {
 
 class Authenticator::Impl {
   public:
-    Impl(const std::filesystem::path& path, AuthenticatorOptions options)
-        : path_(path),
+    Impl(StoreLocation location, AuthenticatorOptions options)
+        : location_(std::move(location)),
           options_(std::move(options)),
           clock_(options_.clock ? *options_.clock : system_clock_),
           slots_(options_.max_concurrent_hashes > 0 ? options_.max_concurrent_hashes : default_hashing_slots()) {
         // Open one connection now, so that an unusable store fails here rather than at the first call.
-        idle_.push_back(std::make_unique<Store>(Store::open(path_, options_.store)));
+        idle_.push_back(std::make_unique<Store>(Store::open(location_, options_.store)));
         random_.fill(fingerprint_key_);
     }
 
@@ -156,7 +157,7 @@ class Authenticator::Impl {
                 return store;
             }
         }
-        return std::make_unique<Store>(Store::open(path_, options_.store));
+        return std::make_unique<Store>(Store::open(location_, options_.store));
     }
 
     void give_back(std::unique_ptr<Store> store) {
@@ -180,7 +181,7 @@ class Authenticator::Impl {
         return decoy;
     }
 
-    std::filesystem::path path_;
+    StoreLocation location_;
     AuthenticatorOptions options_;
     SystemClock system_clock_;
     const Clock& clock_;
@@ -204,19 +205,11 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
     Store& store = *connection;
 
     AccountSettings account;
-    std::optional<records::Credential> credential;
-    std::optional<Timestamp> updated_at;  // no earlier than the rotation that set a kept password
-    store.impl().read([&](SQLite::Database& db) {
-        account = records::load_account(db);
+    std::optional<store::Credential> credential;
+    store::read(store, [&](store::Records& records) {
+        account = records.load_account();
         if (const auto id = parse_api_user_reference(username, account.domain)) {
-            credential = records::find_credential(db, *id);
-            if (credential && credential->previous_password_expires_at) {
-                SQLite::Statement query{db, "SELECT updated_at FROM api_users WHERE id = ?"};
-                query.bind(1, *id);
-                if (query.executeStep()) {
-                    updated_at = parse_timestamp(query.getColumn(0).getString());
-                }
-            }
+            credential = records.find_credential(*id);
         }
     });
 
@@ -248,9 +241,10 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         result.outcome = credential ? AuthenticationOutcome::revoked : AuthenticationOutcome::unknown_user;
     } else {
         auto match = check(credential->password_hash);
-        const bool overlap_open = !credential->previous_password_hash.empty() &&
-                                  credential->previous_password_expires_at && updated_at &&
-                                  keeps_old_password(*credential->previous_password_expires_at, *updated_at, now);
+        const bool overlap_open =
+            !credential->previous_password_hash.empty() && credential->previous_password_expires_at &&
+            credential->updated_at &&
+            keeps_old_password(*credential->previous_password_expires_at, *credential->updated_at, now);
         if (match == HashMatch::mismatch && overlap_open) {
             match = check(credential->previous_password_hash);
             matched_previous = match == HashMatch::match;
@@ -294,25 +288,25 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
         return result;
     }
     Session session{store, options_.audit_actor, clock_, random_};
-    store.impl().write([&](SQLite::Database& db) {
+    store::write(store, [&](store::Records& records) {
         if (overlap_expired) {
-            records::erase_expired_previous_passwords(db, now);
+            records.erase_expired_previous_passwords(now);
         }
         if (result) {
-            records::record_success(db, credential->id, refresh_last_used ? std::optional{now} : std::nullopt);
+            records.record_success(credential->id, refresh_last_used ? std::optional{now} : std::nullopt);
             if (!upgraded_hash.empty()) {
-                records::upgrade_password_hash(db, credential->id, credential->password_hash, upgraded_hash);
-                audit(db, session, "api_user.rehash", credential->username,
+                records.upgrade_password_hash(credential->id, credential->password_hash, upgraded_hash);
+                audit(records, session, "api_user.rehash", credential->username,
                       {{"from", to_string(*old_params)}, {"to", to_string(account.argon2)}});
             }
             return;
         }
         if (credential) {
-            records::record_failure(db, credential->id);
-            audit(db, session, "api_user.authentication_failed", credential->username,
+            records.record_failure(credential->id);
+            audit(records, session, "api_user.authentication_failed", credential->username,
                   {{"reason", to_string(result.outcome)}});
         } else {
-            audit(db, session, "api_user.authentication_failed", unknown_target,
+            audit(records, session, "api_user.authentication_failed", unknown_target,
                   {{"reason", to_string(result.outcome)},
                    {"name_length", username.size()},
                    {"name_fingerprint", keyed_fingerprint(fingerprint_key_, username)}});
@@ -321,8 +315,8 @@ AuthenticationResult Authenticator::Impl::authenticate(std::string_view username
     return result;
 }
 
-Authenticator::Authenticator(const std::filesystem::path& store_path, AuthenticatorOptions options)
-    : impl_(std::make_unique<Impl>(store_path, std::move(options))) {}
+Authenticator::Authenticator(const StoreLocation& store, AuthenticatorOptions options)
+    : impl_(std::make_unique<Impl>(store, std::move(options))) {}
 
 Authenticator::~Authenticator() = default;
 

@@ -1,16 +1,16 @@
 #include <apiuser/completion.hpp>
 
 #include "permissions.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
 
 namespace apiuser {
 
 void for_each_api_user_name(Session& session, std::span<const ApiUserStatus> statuses, std::string_view prefix,
                             const std::function<void(const ApiUserName&)>& sink) {
-    session.store.impl().read([&](SQLite::Database& db) {
-        require_member(db, session);
-        records::for_each_api_user_name(db, statuses, prefix, sink);
+    store::read(session.store, [&](store::Records& records) {
+        require_member(records, session);
+        records.for_each_api_user_name_starting_with(statuses, prefix, sink);
     });
 }
 

@@ -8,9 +8,9 @@
 
 #include "audit.hpp"
 #include "permissions.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
-#include "unicode.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
+#include "text/unicode.hpp"
 
 namespace apiuser {
 
@@ -21,8 +21,8 @@ namespace {
 constexpr std::size_t max_login_length = 255;
 constexpr std::size_t max_email_length = 254;
 
-Member load_existing_member(SQLite::Database& db, std::string_view login) {
-    auto member = records::find_member(db, login);
+Member load_existing_member(store::Records& records, std::string_view login) {
+    auto member = records.find_member(login);
     if (!member) {
         throw Error(ErrorKind::not_found, fmt::format("'{}' is not a member of this account", login),
                     "see the members with 'apiuser member list'");
@@ -95,9 +95,9 @@ Member add_member(Session& session, const NewMember& request) {
         validate_email(request.email);
     }
     Member member{request.login, request.email, false, request.can_manage_account, session.clock.now(), session.actor};
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "add members");
-        if (records::find_member(db, request.login)) {
+    store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "add members");
+        if (records.find_member(request.login)) {
             throw Error(ErrorKind::invalid_state, fmt::format("'{}' is already a member", request.login),
                         fmt::format("change its permission with 'apiuser member set {} --manage-account' or "
                                     "'--no-manage-account'",
@@ -111,62 +111,55 @@ Member add_member(Session& session, const NewMember& request) {
                                     "'apiuser member add {} --allow-unknown-login'",
                                     request.login));
         }
-        records::insert_member(db, member);
-        audit(db, session, "member.add", member.login,
+        records.insert_member(member);
+        audit(records, session, "member.add", member.login,
               {{"email", member.email}, {"can_manage_account", member.can_manage_account}});
     });
     return member;
 }
 
 PermissionChange set_member_permission(Session& session, std::string_view login, bool can_manage_account) {
-    PermissionChange change;
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "change members' permissions");
-        change.member = load_existing_member(db, login);
+    return store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "change members' permissions");
+        PermissionChange change{load_existing_member(records, login), false};
         if (change.member.owner) {
             if (!can_manage_account) {
                 throw Error(ErrorKind::invalid_state,
                             fmt::format("'{}' is the account owner, who always holds every permission", login),
                             "the owner cannot be demoted");
             }
-            return;
+            return change;
         }
         if (change.member.can_manage_account == can_manage_account) {
-            return;
+            return change;
         }
-        records::update_member_permission(db, login, can_manage_account);
-        audit(db, session, "member.set", login, {{"can_manage_account", can_manage_account}});
+        records.update_member_permission(login, can_manage_account);
+        audit(records, session, "member.set", login, {{"can_manage_account", can_manage_account}});
         change.member.can_manage_account = can_manage_account;
         change.changed = true;
+        return change;
     });
-    return change;
 }
 
 void remove_member(Session& session, std::string_view login) {
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "remove members");
-        const Member member = load_existing_member(db, login);
+    store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "remove members");
+        const Member member = load_existing_member(records, login);
         if (member.owner) {
             throw Error(ErrorKind::invalid_state, fmt::format("'{}' is the account owner and cannot be removed", login),
                         "the owner stays for the life of the account");
         }
-        records::delete_member(db, login);
-        audit(db, session, "member.remove", login,
+        records.delete_member(login);
+        audit(records, session, "member.remove", login,
               {{"email", member.email}, {"can_manage_account", member.can_manage_account}});
     });
 }
 
-void check_may_manage_account(Session& session, std::string_view what) {
-    session.store.impl().read([&](SQLite::Database& db) { require_account_manager(db, session, what); });
-}
-
 std::vector<Member> list_members(Session& session) {
-    std::vector<Member> members;
-    session.store.impl().read([&](SQLite::Database& db) {
-        require_member(db, session);
-        members = records::all_members(db);
+    return store::read(session.store, [&](store::Records& records) {
+        require_member(records, session);
+        return records.all_members();
     });
-    return members;
 }
 
 }  // namespace apiuser

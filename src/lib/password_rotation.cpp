@@ -4,12 +4,13 @@
 #include <apiuser/errors.hpp>
 #include <apiuser/password_generator.hpp>
 #include <apiuser/password_policy.hpp>
+#include <apiuser/password_rotation.hpp>
 
 #include "api_user_lookup.hpp"
 #include "audit.hpp"
 #include "permissions.hpp"
-#include "records.hpp"
-#include "store_impl.hpp"
+#include "store/backend.hpp"
+#include "store/records.hpp"
 
 namespace apiuser {
 
@@ -39,11 +40,11 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
     AccountSettings account;
     Member actor;
     std::string current_hash;
-    session.store.impl().read([&](SQLite::Database& db) {
-        actor = require_account_manager(db, session, "change API users' passwords");
-        account = records::load_account(db);
-        user = resolve(db, reference, account.domain);
-        current_hash = records::find_credential(db, user.id)->password_hash;
+    store::read(session.store, [&](store::Records& records) {
+        actor = require_account_manager(records, session, "change API users' passwords");
+        account = records.load_account();
+        user = find_api_user_by_reference(records, reference, account.domain);
+        current_hash = records.find_credential(user.id)->password_hash;
     });
     if (user.status == ApiUserStatus::revoked) {
         throw Error(ErrorKind::invalid_state,
@@ -78,22 +79,22 @@ ChangedPassword change_password(Session& session, std::string_view reference, co
     const std::string hash = hash_password(normalized, account.argon2, session.random);
     normalized.clear();
 
-    session.store.impl().write([&](SQLite::Database& db) {
-        require_account_manager(db, session, "change API users' passwords");
+    store::write(session.store, [&](store::Records& records) {
+        require_account_manager(records, session, "change API users' passwords");
         const auto now = session.clock.now();
-        const auto current = records::find_credential(db, user.id);
+        const auto current = records.find_credential(user.id);
         if (current->status == ApiUserStatus::revoked) {
             throw Error(ErrorKind::invalid_state, fmt::format("{} was revoked meanwhile", user.username));
         }
         const auto keep_until = keep_old_until(change, now);
-        records::erase_expired_previous_passwords(db, now);
-        records::set_password_hash(db, user.id, hash, keep_until, now, session.actor);
+        records.erase_expired_previous_passwords(now);
+        records.set_password_hash(user.id, hash, keep_until, now, session.actor);
         nlohmann::json details{{"password", change.password ? "provided" : "generated"},
                                {"argon2", to_string(account.argon2)}};
         details["keep_old_until"] =
             keep_until ? nlohmann::json(format_timestamp(*keep_until)) : nlohmann::json(nullptr);
-        audit(db, session, "api_user.passwd", user.username, details);
-        result.user = *records::find_api_user(db, user.id);
+        audit(records, session, "api_user.passwd", user.username, details);
+        result.user = *records.find_api_user(user.id);
     });
     return result;
 }

@@ -5,7 +5,7 @@
 #include <apiuser/errors.hpp>
 #include <apiuser/username.hpp>
 
-#include "ascii.hpp"
+#include "text/ascii.hpp"
 
 namespace apiuser {
 

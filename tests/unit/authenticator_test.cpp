@@ -13,6 +13,7 @@
 #include <apiuser/authenticator.hpp>
 #include <apiuser/errors.hpp>
 #include <apiuser/password_policy.hpp>
+#include <apiuser/password_rotation.hpp>
 #include <apiuser/store.hpp>
 
 #include "account_fixture.hpp"

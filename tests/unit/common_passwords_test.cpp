@@ -1,6 +1,6 @@
 // The compiled-in blocklist of common passwords.
 
-#include "common_passwords.hpp"
+#include "policy/common_passwords.hpp"
 
 #include <algorithm>
 #include <string>

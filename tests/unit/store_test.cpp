@@ -18,7 +18,7 @@
 #include "fixed_random.hpp"
 #include "manual_clock.hpp"
 #include "sandbox.hpp"
-#include "store_impl.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
 using namespace apiuser;
 using apiuser::test::kind_of;
@@ -284,7 +284,7 @@ TEST_CASE("a store whose schema was altered is refused and left as it was", "[st
                 Store::open(path, options);
                 FAIL("opened an altered store");
             } catch (const Error& e) {
-                CHECK(e.kind() == ErrorKind::store);
+                CHECK(e.kind() == ErrorKind::store_damaged);
                 CHECK_THAT(e.what(),
                            Catch::Contains("store schema has been altered") && Catch::Contains(alteration.reported));
             }
@@ -304,7 +304,7 @@ TEST_CASE("a store of an older schema version is upgraded and then opens", "[sto
     {
         // Version 0: what a store is before its first migration, an apiuser database with no tables.
         SQLite::Database db{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
-        db.exec("PRAGMA application_id = " + std::to_string(apiuser_application_id));
+        db.exec("PRAGMA application_id = " + std::to_string(store::sqlite::apiuser_application_id));
     }
     ::chmod(path.c_str(), 0600);
     CHECK_NOTHROW(Store::open(path));
@@ -317,7 +317,7 @@ TEST_CASE("a store's connection does not trust its schema", "[store][schema]") {
     const auto path = sandbox.dir() / "apiuser.db";
     init_account(path, test_account(), clock);
     Store store = Store::open(path);
-    auto& db = store.impl().db();
+    auto& db = dynamic_cast<store::sqlite::SqliteBackend&>(store.backend()).database();
     CHECK(db.execAndGet("PRAGMA trusted_schema").getInt() == 0);
     // Defensive mode: the schema cannot be rewritten through sqlite_schema.
     db.exec("PRAGMA writable_schema = ON");
@@ -325,11 +325,13 @@ TEST_CASE("a store's connection does not trust its schema", "[store][schema]") {
 }
 
 TEST_CASE("the store path comes from APIUSER_STORE, then XDG_DATA_HOME, then HOME", "[store]") {
-    CHECK(default_store_path("/s/x.db", "/xdg", "/home/u") == fs::path{"/s/x.db"});
-    CHECK(default_store_path("", "/xdg", "/home/u") == fs::path{"/xdg/apiuser/apiuser.db"});
-    CHECK(default_store_path(nullptr, "relative", "/home/u") == fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
-    CHECK(default_store_path(nullptr, nullptr, "/home/u") == fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
-    CHECK_THROWS_AS(default_store_path(nullptr, nullptr, nullptr), Error);
+    CHECK(default_store_location("/s/x.db", "/xdg", "/home/u").path() == fs::path{"/s/x.db"});
+    CHECK(default_store_location("", "/xdg", "/home/u").path() == fs::path{"/xdg/apiuser/apiuser.db"});
+    CHECK(default_store_location(nullptr, "relative", "/home/u").path() ==
+          fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
+    CHECK(default_store_location(nullptr, nullptr, "/home/u").path() ==
+          fs::path{"/home/u/.local/share/apiuser/apiuser.db"});
+    CHECK_THROWS_AS(default_store_location(nullptr, nullptr, nullptr), Error);
 }
 
 TEST_CASE("only the owner and admins change things, members read, others nothing", "[store][permissions]") {
@@ -433,4 +435,52 @@ TEST_CASE("a username collision draws a new id instead of failing", "[store]") {
     const auto b = create_api_user(second, {"", false, Secret{"Str0ng-enough!"}}).user;
     CHECK(b.id != a.id);
     CHECK(b.id.size() == 12);
+}
+
+TEST_CASE("store failures tell a caller whether retrying can help", "[store][errors]") {
+    test::Sandbox sandbox;
+    test::ManualClock clock;
+    test::FixedRandom random{1};
+    const auto path = sandbox.dir() / "apiuser.db";
+    init_account(path, test_account(), clock);
+
+    SECTION("another process's write lock: busy, transient") {
+        Store holder = Store::open(path);
+        Session holding{holder, "owner", clock, random};
+        holder.hold_commits();
+        add_member(holding, {"first", "", false, true});  // its write transaction stays open
+        Store waiter = Store::open(path, StoreOptions{.lock_timeout = std::chrono::milliseconds{0}});
+        Session waiting{waiter, "owner", clock, random};
+        const auto kind = kind_of([&] { add_member(waiting, {"second", "", false, true}); });
+        CHECK(kind == ErrorKind::store_busy);
+        CHECK(is_transient(kind));
+        CHECK(is_store_failure(kind));
+        holder.roll_back_held();
+        CHECK_NOTHROW(add_member(waiting, {"second", "", false, true}));
+    }
+    SECTION("a store cut short: damaged, not transient") {
+        {
+            SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+            db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        fs::resize_file(path, fs::file_size(path) - 100);
+        const auto kind = kind_of([&] { Store::open(path); });
+        CHECK(kind == ErrorKind::store_damaged);
+        CHECK_FALSE(is_transient(kind));
+    }
+    SECTION("a store without its account row: damaged") {
+        {
+            SQLite::Database db{path.string(), SQLite::OPEN_READWRITE};
+            db.exec("DELETE FROM account");
+        }
+        Store store = Store::open(path);
+        Session session{store, "owner", clock, random};
+        CHECK(kind_of([&] { show_account(session); }) == ErrorKind::store_damaged);
+    }
+    SECTION("no store there: a permanent store error") {
+        const auto kind = kind_of([&] { Store::open(sandbox.dir() / "missing.db"); });
+        CHECK(kind == ErrorKind::store);
+        CHECK_FALSE(is_transient(kind));
+        CHECK(is_store_failure(kind));
+    }
 }

@@ -1,6 +1,6 @@
 // The Unicode layer under the password policy: libunistring's results, computed in buffers of ours.
 
-#include "unicode.hpp"
+#include "text/unicode.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,6 +1,9 @@
-#include "records.hpp"
+#include <apiuser/errors.hpp>
 
-namespace apiuser::records {
+#include "store/sqlite/columns.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
+
+namespace apiuser::store::sqlite {
 
 namespace {
 
@@ -37,21 +40,21 @@ ApiUser read_api_user(const SQLite::Statement& row) {
 
 }  // namespace
 
-bool api_user_id_taken(SQLite::Database& db, std::string_view id) {
-    SQLite::Statement query{db, "SELECT 1 FROM api_users WHERE id = ?"};
+bool SqliteRecords::api_user_id_taken(std::string_view id) {
+    SQLite::Statement query{db_, "SELECT 1 FROM api_users WHERE id = ?"};
     query.bind(1, std::string{id});
     return query.executeStep();
 }
 
-bool enabled_description_exists(SQLite::Database& db, std::string_view description_key) {
-    SQLite::Statement query{db, "SELECT 1 FROM api_users WHERE description_key = ? AND status = 'enabled'"};
+bool SqliteRecords::enabled_description_exists(std::string_view description_key) {
+    SQLite::Statement query{db_, "SELECT 1 FROM api_users WHERE description_key = ? AND status = 'enabled'"};
     query.bind(1, std::string{description_key});
     return query.executeStep();
 }
 
-void insert_api_user(SQLite::Database& db, const ApiUser& user, std::string_view description_key,
-                     std::string_view password_hash) {
-    SQLite::Statement insert{db,
+void SqliteRecords::insert_api_user(const ApiUser& user, std::string_view description_key,
+                                    std::string_view password_hash) {
+    SQLite::Statement insert{db_,
                              "INSERT INTO api_users (id, username, description, description_key, status, "
                              "password_hash, created_at, created_by, updated_at, updated_by) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
@@ -68,8 +71,8 @@ void insert_api_user(SQLite::Database& db, const ApiUser& user, std::string_view
     insert.exec();
 }
 
-std::optional<ApiUser> find_api_user(SQLite::Database& db, std::string_view id) {
-    SQLite::Statement query{db, std::string{"SELECT "} + api_user_columns + " FROM api_users WHERE id = ?"};
+std::optional<ApiUser> SqliteRecords::find_api_user(std::string_view id) {
+    SQLite::Statement query{db_, std::string{"SELECT "} + api_user_columns + " FROM api_users WHERE id = ?"};
     query.bind(1, std::string{id});
     if (!query.executeStep()) {
         return std::nullopt;
@@ -77,10 +80,11 @@ std::optional<ApiUser> find_api_user(SQLite::Database& db, std::string_view id) 
     return read_api_user(query);
 }
 
-std::optional<Credential> find_credential(SQLite::Database& db, std::string_view id) {
-    SQLite::Statement query{db,
-                            "SELECT id, username, status, password_hash, previous_password_hash, "
-                            "previous_password_expires_at, last_used_at, failed_attempts FROM api_users WHERE id = ?"};
+std::optional<Credential> SqliteRecords::find_credential(std::string_view id) {
+    SQLite::Statement query{
+        db_,
+        "SELECT id, username, status, password_hash, previous_password_hash, "
+        "previous_password_expires_at, last_used_at, failed_attempts, updated_at FROM api_users WHERE id = ?"};
     query.bind(1, std::string{id});
     if (!query.executeStep()) {
         return std::nullopt;
@@ -94,11 +98,11 @@ std::optional<Credential> find_credential(SQLite::Database& db, std::string_view
     credential.previous_password_expires_at = optional_timestamp_column(query.getColumn(5));
     credential.last_used_at = optional_timestamp_column(query.getColumn(6));
     credential.failed_attempts = query.getColumn(7).getInt64();
+    credential.updated_at = optional_timestamp_column(query.getColumn(8));
     return credential;
 }
 
-void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
-                       const std::function<void(const ApiUser&)>& sink) {
+void SqliteRecords::for_each_api_user(const ApiUserFilter& filter, const std::function<void(const ApiUser&)>& sink) {
     std::string sql = std::string{"SELECT "} + api_user_columns + " FROM api_users";
     if (filter.status) {
         sql += " WHERE status = ?";
@@ -106,7 +110,7 @@ void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
         sql += " WHERE status <> 'revoked'";
     }
     sql += " ORDER BY seq";
-    SQLite::Statement query{db, sql};
+    SQLite::Statement query{db_, sql};
     if (filter.status) {
         query.bind(1, std::string{to_string(*filter.status)});
     }
@@ -117,16 +121,16 @@ void for_each_api_user(SQLite::Database& db, const ApiUserFilter& filter,
     }
 }
 
-void for_each_api_user_id(SQLite::Database& db, const std::function<void(std::string_view)>& sink) {
-    SQLite::Statement query{db, "SELECT id FROM api_users ORDER BY seq"};
+void SqliteRecords::for_each_api_user_id(const std::function<void(std::string_view)>& sink) {
+    SQLite::Statement query{db_, "SELECT id FROM api_users ORDER BY seq"};
     while (query.executeStep()) {
         sink(query.getColumn(0).getText());
     }
 }
 
-void update_description(SQLite::Database& db, std::string_view id, std::string_view description,
-                        std::string_view description_key, Timestamp at, std::string_view by) {
-    SQLite::Statement update{db,
+void SqliteRecords::update_description(std::string_view id, std::string_view description,
+                                       std::string_view description_key, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db_,
                              "UPDATE api_users SET description = ?, description_key = ?, updated_at = ?, "
                              "updated_by = ? WHERE id = ?"};
     update.bind(1, std::string{description});
@@ -137,8 +141,8 @@ void update_description(SQLite::Database& db, std::string_view id, std::string_v
     update.exec();
 }
 
-void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus status, Timestamp at, std::string_view by) {
-    SQLite::Statement update{db, "UPDATE api_users SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?"};
+void SqliteRecords::update_status(std::string_view id, ApiUserStatus status, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db_, "UPDATE api_users SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?"};
     update.bind(1, std::string{to_string(status)});
     update.bind(2, format_timestamp(at));
     update.bind(3, std::string{by});
@@ -146,8 +150,8 @@ void update_status(SQLite::Database& db, std::string_view id, ApiUserStatus stat
     update.exec();
 }
 
-void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, std::string_view by) {
-    SQLite::Statement update{db,
+void SqliteRecords::revoke_api_user(std::string_view id, Timestamp at, std::string_view by) {
+    SQLite::Statement update{db_,
                              "UPDATE api_users SET status = 'revoked', password_hash = NULL, "
                              "previous_password_hash = NULL, previous_password_expires_at = NULL, "
                              "revoked_at = ?1, revoked_by = ?2, updated_at = ?1, updated_by = ?2 WHERE id = ?3"};
@@ -157,9 +161,9 @@ void revoke_api_user(SQLite::Database& db, std::string_view id, Timestamp at, st
     update.exec();
 }
 
-void set_password_hash(SQLite::Database& db, std::string_view id, std::string_view hash,
-                       std::optional<Timestamp> keep_until, Timestamp at, std::string_view by) {
-    SQLite::Statement update{db,
+void SqliteRecords::set_password_hash(std::string_view id, std::string_view hash, std::optional<Timestamp> keep_until,
+                                      Timestamp at, std::string_view by) {
+    SQLite::Statement update{db_,
                              "UPDATE api_users SET "
                              "previous_password_hash = CASE WHEN ?1 IS NULL THEN NULL ELSE password_hash END, "
                              "previous_password_expires_at = ?1, password_hash = ?2, failed_attempts = 0, "
@@ -176,17 +180,16 @@ void set_password_hash(SQLite::Database& db, std::string_view id, std::string_vi
     update.exec();
 }
 
-void upgrade_password_hash(SQLite::Database& db, std::string_view id, std::string_view expected,
-                           std::string_view upgraded) {
-    SQLite::Statement update{db, "UPDATE api_users SET password_hash = ? WHERE id = ? AND password_hash = ?"};
+void SqliteRecords::upgrade_password_hash(std::string_view id, std::string_view expected, std::string_view upgraded) {
+    SQLite::Statement update{db_, "UPDATE api_users SET password_hash = ? WHERE id = ? AND password_hash = ?"};
     update.bind(1, std::string{upgraded});
     update.bind(2, std::string{id});
     update.bind(3, std::string{expected});
     update.exec();
 }
 
-void record_success(SQLite::Database& db, std::string_view id, std::optional<Timestamp> last_used) {
-    SQLite::Statement update{db,
+void SqliteRecords::record_success(std::string_view id, std::optional<Timestamp> last_used) {
+    SQLite::Statement update{db_,
                              "UPDATE api_users SET last_used_at = coalesce(?, last_used_at), failed_attempts = 0 "
                              "WHERE id = ?"};
     if (last_used) {
@@ -198,18 +201,18 @@ void record_success(SQLite::Database& db, std::string_view id, std::optional<Tim
     update.exec();
 }
 
-void record_failure(SQLite::Database& db, std::string_view id) {
-    SQLite::Statement update{db, "UPDATE api_users SET failed_attempts = failed_attempts + 1 WHERE id = ?"};
+void SqliteRecords::record_failure(std::string_view id) {
+    SQLite::Statement update{db_, "UPDATE api_users SET failed_attempts = failed_attempts + 1 WHERE id = ?"};
     update.bind(1, std::string{id});
     update.exec();
 }
 
-void erase_expired_previous_passwords(SQLite::Database& db, Timestamp now) {
-    SQLite::Statement update{db,
+void SqliteRecords::erase_expired_previous_passwords(Timestamp now) {
+    SQLite::Statement update{db_,
                              "UPDATE api_users SET previous_password_hash = NULL, previous_password_expires_at = NULL "
                              "WHERE previous_password_expires_at <= ?"};
     update.bind(1, format_timestamp(now));
     update.exec();
 }
 
-}  // namespace apiuser::records
+}  // namespace apiuser::store::sqlite

@@ -1,8 +1,10 @@
 #include <apiuser/completion.hpp>
+#include <apiuser/errors.hpp>
 
-#include "records.hpp"
+#include "store/sqlite/columns.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
-namespace apiuser::records {
+namespace apiuser::store::sqlite {
 
 namespace {
 
@@ -22,8 +24,9 @@ std::string like_prefix(std::string_view text) {
 
 }  // namespace
 
-void for_each_api_user_name(SQLite::Database& db, std::span<const ApiUserStatus> statuses, std::string_view prefix,
-                            const std::function<void(const ApiUserName&)>& sink) {
+void SqliteRecords::for_each_api_user_name_starting_with(std::span<const ApiUserStatus> statuses,
+                                                         std::string_view prefix,
+                                                         const std::function<void(const ApiUserName&)>& sink) {
     if (statuses.empty()) {
         return;
     }
@@ -35,7 +38,7 @@ void for_each_api_user_name(SQLite::Database& db, std::span<const ApiUserStatus>
         sql += i == 0 ? "?" : ", ?";
     }
     sql += ") ORDER BY seq";
-    SQLite::Statement query{db, sql};
+    SQLite::Statement query{db_, sql};
     query.bind(1, like_prefix(prefix));
     for (std::size_t i = 0; i < statuses.size(); ++i) {
         query.bind(static_cast<int>(i + 2), std::string{to_string(statuses[i])});
@@ -49,4 +52,4 @@ void for_each_api_user_name(SQLite::Database& db, std::span<const ApiUserStatus>
     }
 }
 
-}  // namespace apiuser::records
+}  // namespace apiuser::store::sqlite

@@ -1,9 +1,12 @@
-#include "records.hpp"
+#include <apiuser/errors.hpp>
 
-namespace apiuser::records {
+#include "store/sqlite/columns.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
-void append_audit(SQLite::Database& db, const AuditEntry& entry) {
-    SQLite::Statement insert{db, "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)"};
+namespace apiuser::store::sqlite {
+
+void SqliteRecords::append_audit(const AuditEntry& entry) {
+    SQLite::Statement insert{db_, "INSERT INTO audit_log (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)"};
     insert.bind(1, format_timestamp(entry.at));
     insert.bind(2, entry.actor);
     insert.bind(3, entry.action);
@@ -12,8 +15,8 @@ void append_audit(SQLite::Database& db, const AuditEntry& entry) {
     insert.exec();
 }
 
-void for_each_audit_entry(SQLite::Database& db, const AuditFilter& filter,
-                          const std::function<void(const AuditEntry&)>& sink) {
+void SqliteRecords::for_each_audit_entry(const AuditFilter& filter,
+                                         const std::function<void(const AuditEntry&)>& sink) {
     std::string sql = "SELECT seq, at, actor, action, target, details FROM audit_log WHERE 1";
     if (filter.since) {
         sql += " AND at >= :since";
@@ -22,7 +25,7 @@ void for_each_audit_entry(SQLite::Database& db, const AuditFilter& filter,
         sql += " AND target = :target";
     }
     sql += " ORDER BY seq";
-    SQLite::Statement query{db, sql};
+    SQLite::Statement query{db_, sql};
     if (filter.since) {
         query.bind(":since", format_timestamp(*filter.since));
     }
@@ -41,4 +44,4 @@ void for_each_audit_entry(SQLite::Database& db, const AuditFilter& filter,
     }
 }
 
-}  // namespace apiuser::records
+}  // namespace apiuser::store::sqlite

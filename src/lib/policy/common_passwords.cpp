@@ -1,4 +1,4 @@
-#include "common_passwords.hpp"
+#include "policy/common_passwords.hpp"
 
 #include <algorithm>
 

@@ -9,8 +9,8 @@
 #include <apiuser/password_policy.hpp>
 #include <apiuser/username.hpp>
 
-#include "common_passwords.hpp"
-#include "unicode.hpp"
+#include "policy/common_passwords.hpp"
+#include "text/unicode.hpp"
 
 namespace apiuser {
 
@@ -366,5 +366,23 @@ Secret enforce_password_policy(std::string_view password, const PasswordContext&
     }
     return std::move(verdict.normal);
 }
+
+namespace {
+
+std::string summarise(const std::vector<PasswordViolation>& violations) {
+    std::string rules;
+    for (const auto& v : violations) {
+        rules += rules.empty() ? "" : ", ";
+        rules += rule_code(v.rule);
+    }
+    return fmt::format("password rejected by the policy ({})", rules);
+}
+
+}  // namespace
+
+PasswordRejected::PasswordRejected(std::vector<PasswordViolation> violations)
+    : Error(ErrorKind::password_rejected, summarise(violations),
+            "choose another password, or let apiuser make one with --generate-password"),
+      violations_(std::move(violations)) {}
 
 }  // namespace apiuser

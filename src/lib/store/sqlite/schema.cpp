@@ -13,9 +13,9 @@
 
 #include <apiuser/errors.hpp>
 
-#include "store_impl.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
-namespace apiuser {
+namespace apiuser::store::sqlite {
 
 namespace {
 
@@ -153,7 +153,7 @@ void check_schema(SQLite::Database& db, int version, const std::filesystem::path
     }
     if (!differences.empty()) {
         throw Error(
-            ErrorKind::store,
+            ErrorKind::store_damaged,
             fmt::format("store schema has been altered in '{}': {}", path.string(), fmt::join(differences, ", ")),
             "another program (or damage) changed the store's tables, indexes or triggers, and apiuser "
             "will not run what they might do: restore the store from a backup");
@@ -172,4 +172,4 @@ void migrate(SQLite::Database& db, int from_version) {
     db.exec("PRAGMA user_version = " + std::to_string(current_schema_version()));
 }
 
-}  // namespace apiuser
+}  // namespace apiuser::store::sqlite

@@ -1,10 +1,10 @@
-#include "text_field.hpp"
+#include "text/text_field.hpp"
 
 #include <fmt/format.h>
 
 #include <apiuser/errors.hpp>
 
-#include "unicode.hpp"
+#include "text/unicode.hpp"
 
 namespace apiuser {
 

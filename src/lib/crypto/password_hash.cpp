@@ -20,7 +20,7 @@
 #include <apiuser/errors.hpp>
 #include <apiuser/password_hash.hpp>
 
-#include "fingerprint.hpp"
+#include "crypto/fingerprint.hpp"
 
 namespace apiuser {
 

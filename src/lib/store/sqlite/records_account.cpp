@@ -1,13 +1,16 @@
-#include "records.hpp"
+#include <apiuser/errors.hpp>
 
-namespace apiuser::records {
+#include "store/sqlite/columns.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
 
-AccountSettings load_account(SQLite::Database& db) {
-    SQLite::Statement query{db,
+namespace apiuser::store::sqlite {
+
+AccountSettings SqliteRecords::load_account() {
+    SQLite::Statement query{db_,
                             "SELECT company, domain, argon2_memory_kib, argon2_iterations, argon2_parallelism, "
                             "created_at, (SELECT login FROM members WHERE is_owner = 1) FROM account"};
     if (!query.executeStep()) {
-        throw SQLite::Exception("the account row is missing", SQLITE_CORRUPT);
+        throw Error(ErrorKind::store_damaged, "the store is damaged: its account row is missing");
     }
     AccountSettings account;
     account.company = query.getColumn(0).getString();
@@ -18,8 +21,8 @@ AccountSettings load_account(SQLite::Database& db) {
     return account;
 }
 
-void insert_account(SQLite::Database& db, const AccountSettings& account) {
-    SQLite::Statement insert{db,
+void SqliteRecords::insert_account(const AccountSettings& account) {
+    SQLite::Statement insert{db_,
                              "INSERT INTO account (singleton, company, domain, argon2_memory_kib, argon2_iterations, "
                              "argon2_parallelism, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)"};
     insert.bind(1, account.company);
@@ -31,8 +34,8 @@ void insert_account(SQLite::Database& db, const AccountSettings& account) {
     insert.exec();
 }
 
-void update_account(SQLite::Database& db, const AccountSettings& account) {
-    SQLite::Statement update{db,
+void SqliteRecords::update_account_settings(const AccountSettings& account) {
+    SQLite::Statement update{db_,
                              "UPDATE account SET company = ?, argon2_memory_kib = ?, argon2_iterations = ?, "
                              "argon2_parallelism = ?"};
     update.bind(1, account.company);
@@ -42,4 +45,4 @@ void update_account(SQLite::Database& db, const AccountSettings& account) {
     update.exec();
 }
 
-}  // namespace apiuser::records
+}  // namespace apiuser::store::sqlite

@@ -1,6 +1,9 @@
-#include "records.hpp"
+#include <apiuser/errors.hpp>
 
-namespace apiuser::records {
+#include "store/sqlite/columns.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
+
+namespace apiuser::store::sqlite {
 
 namespace {
 
@@ -19,8 +22,8 @@ Member read_member(const SQLite::Statement& row) {
 
 }  // namespace
 
-std::optional<Member> find_member(SQLite::Database& db, std::string_view login) {
-    SQLite::Statement query{db, std::string{"SELECT "} + member_columns + " FROM members WHERE login = ?"};
+std::optional<Member> SqliteRecords::find_member(std::string_view login) {
+    SQLite::Statement query{db_, std::string{"SELECT "} + member_columns + " FROM members WHERE login = ?"};
     query.bind(1, std::string{login});
     if (!query.executeStep()) {
         return std::nullopt;
@@ -28,8 +31,8 @@ std::optional<Member> find_member(SQLite::Database& db, std::string_view login) 
     return read_member(query);
 }
 
-std::vector<Member> all_members(SQLite::Database& db) {
-    SQLite::Statement query{db,
+std::vector<Member> SqliteRecords::all_members() {
+    SQLite::Statement query{db_,
                             std::string{"SELECT "} + member_columns + " FROM members ORDER BY is_owner DESC, login"};
     std::vector<Member> members;
     while (query.executeStep()) {
@@ -38,8 +41,9 @@ std::vector<Member> all_members(SQLite::Database& db) {
     return members;
 }
 
-void insert_member(SQLite::Database& db, const Member& member) {
-    SQLite::Statement insert{db, std::string{"INSERT INTO members ("} + member_columns + ") VALUES (?, ?, ?, ?, ?, ?)"};
+void SqliteRecords::insert_member(const Member& member) {
+    SQLite::Statement insert{db_,
+                             std::string{"INSERT INTO members ("} + member_columns + ") VALUES (?, ?, ?, ?, ?, ?)"};
     insert.bind(1, member.login);
     insert.bind(2, member.email);
     insert.bind(3, member.owner ? 1 : 0);
@@ -49,17 +53,17 @@ void insert_member(SQLite::Database& db, const Member& member) {
     insert.exec();
 }
 
-void update_member_permission(SQLite::Database& db, std::string_view login, bool can_manage_account) {
-    SQLite::Statement update{db, "UPDATE members SET can_manage_account = ? WHERE login = ?"};
+void SqliteRecords::update_member_permission(std::string_view login, bool can_manage_account) {
+    SQLite::Statement update{db_, "UPDATE members SET can_manage_account = ? WHERE login = ?"};
     update.bind(1, can_manage_account ? 1 : 0);
     update.bind(2, std::string{login});
     update.exec();
 }
 
-void delete_member(SQLite::Database& db, std::string_view login) {
-    SQLite::Statement remove{db, "DELETE FROM members WHERE login = ? AND is_owner = 0"};
+void SqliteRecords::delete_member(std::string_view login) {
+    SQLite::Statement remove{db_, "DELETE FROM members WHERE login = ? AND is_owner = 0"};
     remove.bind(1, std::string{login});
     remove.exec();
 }
 
-}  // namespace apiuser::records
+}  // namespace apiuser::store::sqlite

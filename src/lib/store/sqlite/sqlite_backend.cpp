@@ -1,3 +1,5 @@
+#include "store/sqlite/sqlite_backend.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -19,9 +21,9 @@
 #include <apiuser/errors.hpp>
 #include <apiuser/store.hpp>
 
-#include "store_impl.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
-namespace apiuser {
+namespace apiuser::store::sqlite {
 
 namespace {
 
@@ -117,7 +119,7 @@ Error system_error(const std::string& what, int error_number, std::string hint =
 
 // `where` (a quoted store path) is locked by another process's write for longer than this one would wait.
 Error busy_error(const std::string& where) {
-    return Error(ErrorKind::store, fmt::format("store {} is busy: another process is writing to it", where),
+    return Error(ErrorKind::store_busy, fmt::format("store {} is busy: another process is writing to it", where),
                  "retry later, or wait longer by setting APIUSER_BUSY_TIMEOUT_MS (milliseconds)");
 }
 
@@ -183,7 +185,7 @@ void check_sqlite_header(const fs::path& path) {
     struct stat wal {};
     const bool wal_pending = ::lstat((path.string() + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
     if (sized && !wal_pending && page_size >= 512 && st.st_size % page_size != 0) {
-        throw Error(ErrorKind::store,
+        throw Error(ErrorKind::store_damaged,
                     fmt::format("store {} is damaged: its size ({} bytes) is not a whole number of {}-byte pages, "
                                 "so it was cut short or written to by another program",
                                 quoted(path), st.st_size, page_size),
@@ -355,14 +357,14 @@ std::string immutable_uri(const fs::path& path) {
 // immutable, under the SHARED lock SQLite would have taken: a writer that closes then cannot checkpoint
 // into the file while it is read (it leaves that to the next one). A WAL with changes in it needs its -shm
 // to be read; when one exists, SQLite uses both as they are, creating nothing.
-std::unique_ptr<Store::Impl> open_without_writing(const fs::path& path, const StoreOptions& options) {
-    int lock = take_shared_lock(path, options.busy_timeout);
+std::unique_ptr<SqliteBackend> open_without_writing(const fs::path& path, const StoreOptions& options) {
+    int lock = take_shared_lock(path, options.lock_timeout);
     try {
         const auto wal = size_of(with_suffix(path, "-wal"));
         const bool shm = size_of(with_suffix(path, "-shm")).has_value();
         if (!wal || (*wal == 0 && !shm)) {
             const int flags = SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX;
-            auto impl = std::make_unique<Store::Impl>(path, SQLite::Database{immutable_uri(path), flags}, true, lock);
+            auto impl = std::make_unique<SqliteBackend>(path, SQLite::Database{immutable_uri(path), flags}, true, lock);
             lock = -1;  // the connection holds it now
             return impl;
         }
@@ -373,7 +375,7 @@ std::unique_ptr<Store::Impl> open_without_writing(const fs::path& path, const St
                                     quoted(path), quoted(with_suffix(path, "-wal"))),
                         "run any apiuser command as a user who can write the store, then retry");
         }
-        return std::make_unique<Store::Impl>(path, SQLite::Database{path.string(), open_flags(false)}, true);
+        return std::make_unique<SqliteBackend>(path, SQLite::Database{path.string(), open_flags(false)}, true);
     } catch (...) {
         if (lock >= 0) {
             ::close(lock);
@@ -383,7 +385,7 @@ std::unique_ptr<Store::Impl> open_without_writing(const fs::path& path, const St
 }
 
 void apply_connection_settings(SQLite::Database& db, const StoreOptions& options) {
-    db.setBusyTimeout(static_cast<int>(options.busy_timeout.count()));
+    db.setBusyTimeout(static_cast<int>(options.lock_timeout.count()));
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA synchronous = FULL");
     // Freed pages (an erased hash, say) are overwritten with zeros rather than left behind in the file.
@@ -392,8 +394,8 @@ void apply_connection_settings(SQLite::Database& db, const StoreOptions& options
 
 }  // namespace
 
-Store::Impl::Impl(fs::path path, SQLite::Database db, bool read_only, int shared_lock)
-    : path_(std::move(path)), shared_lock_(shared_lock), db_(std::move(db)), read_only_(read_only) {
+SqliteBackend::SqliteBackend(StoreLocation location, SQLite::Database db, bool read_only, int shared_lock)
+    : location_(std::move(location)), shared_lock_(shared_lock), db_(std::move(db)), read_only_(read_only) {
     // The schema in the file is not ours to trust (check_schema refuses one that was altered): functions
     // with side effects may not run from it, and the schema cannot be rewritten through sqlite_schema.
     sqlite3_db_config(db_.getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
@@ -406,21 +408,26 @@ OwnedDescriptor::~OwnedDescriptor() {
     }
 }
 
-void Store::Impl::write(const std::function<void(SQLite::Database&)>& body) {
+void SqliteBackend::write(const std::function<void(Records&)>& body) {
+    write_connection([&](SQLite::Database&) { body(records_); }, true);
+}
+
+void SqliteBackend::read(const std::function<void(Records&)>& body) {
+    transaction(
+        "BEGIN", [&](SQLite::Database&) { body(records_); }, false);
+}
+
+void SqliteBackend::write_connection(const std::function<void(SQLite::Database&)>& body, bool may_hold) {
     if (read_only_) {
-        throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", quoted(path_)),
+        throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", quoted(path())),
                     "a change needs write access to the store file and to its directory");
     }
     // IMMEDIATE takes the write lock up front: a transaction that read first and then wrote could fail
     // with "busy" half-way instead of waiting its turn.
-    transaction("BEGIN IMMEDIATE", body, true);
+    transaction("BEGIN IMMEDIATE", body, may_hold);
 }
 
-void Store::Impl::read(const std::function<void(SQLite::Database&)>& body) {
-    transaction("BEGIN", body, false);
-}
-
-void Store::Impl::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold) {
+void SqliteBackend::transaction(const char* begin, const std::function<void(SQLite::Database&)>& body, bool may_hold) {
     if (held_) {
         // Inside the held transaction: all of it stands or falls together.
         try {
@@ -467,7 +474,7 @@ void Store::Impl::transaction(const char* begin, const std::function<void(SQLite
     }
 }
 
-void Store::Impl::commit_held() {
+void SqliteBackend::commit_held() {
     if (!held_) {
         return;
     }
@@ -480,7 +487,7 @@ void Store::Impl::commit_held() {
     }
 }
 
-void Store::Impl::roll_back_held() noexcept {
+void SqliteBackend::roll_back_held() noexcept {
     if (!held_) {
         return;
     }
@@ -492,8 +499,8 @@ void Store::Impl::roll_back_held() noexcept {
     }
 }
 
-void Store::Impl::fail(const SQLite::Exception& e) const {
-    const auto where = quoted(path_);
+void SqliteBackend::fail(const SQLite::Exception& e) const {
+    const auto where = quoted(path());
     // A full disk is SQLITE_FULL when a write runs out of space, but an I/O error when the shared-memory
     // file cannot grow (SQLITE_IOERR_SHMSIZE): the system's error tells them apart.
     const int system_error_number = sqlite3_system_errno(db_.getHandle());
@@ -506,14 +513,14 @@ void Store::Impl::fail(const SQLite::Exception& e) const {
             throw Error(ErrorKind::store, fmt::format("store {} is read-only for this process", where),
                         "a change needs write access to the store file and to its directory");
         case SQLITE_FULL:
-            throw Error(ErrorKind::store, fmt::format("cannot write store {}: the disk is full", where),
+            throw Error(ErrorKind::store_unavailable, fmt::format("cannot write store {}: the disk is full", where),
                         "free some space and retry; nothing was changed");
         case SQLITE_CORRUPT:
         case SQLITE_NOTADB:
-            throw Error(ErrorKind::store, fmt::format("store {} is damaged: {}", where, e.what()),
+            throw Error(ErrorKind::store_damaged, fmt::format("store {} is damaged: {}", where, e.what()),
                         "restore it from a backup; apiuser will not modify it");
         case SQLITE_IOERR:
-            throw Error(ErrorKind::store,
+            throw Error(ErrorKind::store_unavailable,
                         system_error_number == 0 ? fmt::format("I/O error on store {}: {}", where, e.what())
                                                  : fmt::format("I/O error on store {}: {} ({})", where, e.what(),
                                                                std::strerror(system_error_number)),
@@ -541,20 +548,9 @@ void remove_store_files_at(int dir_fd, const std::string& name) {
 
 }  // namespace
 
-void remove_store_files(const fs::path& path) {
-    remove_store_files_at(AT_FDCWD, path.string());
-}
-
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::Store(Store&&) noexcept = default;
-Store& Store::operator=(Store&&) noexcept = default;
-Store::~Store() = default;
-
-const fs::path& Store::path() const noexcept {
-    return impl_->path();
-}
-
-Store Store::create_file(const fs::path& path, const StoreOptions& options) {
+Store create_store(const StoreLocation& location, const StoreOptions& options,
+                   const std::function<void(Records&)>& fill) {
+    const fs::path& path = location.path();
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
         throw Error(ErrorKind::invalid_state, fmt::format("{} already exists", quoted(path)),
@@ -589,7 +585,15 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
         }
         db.exec("PRAGMA journal_mode = WAL");
         apply_connection_settings(db, options);
-        return Store{std::make_unique<Impl>(path, std::move(db), false)};
+        auto backend = std::make_unique<SqliteBackend>(location, std::move(db), false);
+        backend->write_connection(
+            [&](SQLite::Database& tx) {
+                migrate(tx, 0);
+                SqliteRecords records{tx};
+                fill(records);
+            },
+            false);
+        return Store{std::move(backend)};
     } catch (const SQLite::Exception& e) {
         remove_store_files_at(dir.get(),
                               path.filename().string());  // in the directory made above, whatever happened to its path
@@ -600,25 +604,27 @@ Store Store::create_file(const fs::path& path, const StoreOptions& options) {
     }
 }
 
-Store Store::open(const fs::path& path, const StoreOptions& options) {
+std::unique_ptr<Backend> open_store(const StoreLocation& location, const StoreOptions& options) {
+    const fs::path& path = location.path();
     check_store_file(path);
     check_sqlite_header(path);
     const bool writable = !options.read_only && ::access(path.c_str(), W_OK) == 0;
     if (writable) {
         check_companion_files(path);
     }
-    std::unique_ptr<Impl> impl;
+    std::unique_ptr<SqliteBackend> impl;
     try {
-        impl = writable ? std::make_unique<Impl>(path, SQLite::Database{path.string(), open_flags(true)}, false)
-                        : open_without_writing(path, options);
+        impl = writable
+                   ? std::make_unique<SqliteBackend>(location, SQLite::Database{path.string(), open_flags(true)}, false)
+                   : open_without_writing(path, options);
     } catch (const SQLite::Exception& e) {
         throw Error(ErrorKind::store, fmt::format("cannot open store {}: {}", quoted(path), e.what()),
                     "check the permissions of the store file and its directory");
     }
-    auto& db = impl->db();
+    auto& db = impl->database();
     int version = 0;
     try {
-        db.setBusyTimeout(static_cast<int>(options.busy_timeout.count()));
+        db.setBusyTimeout(static_cast<int>(options.lock_timeout.count()));
         if (pragma_int(db, "application_id") != apiuser_application_id) {
             throw not_a_store(path, "an SQLite database of another program");
         }
@@ -652,43 +658,21 @@ Store Store::open(const fs::path& path, const StoreOptions& options) {
         impl->fail(e);
     }
     if (version < current_schema_version()) {
-        impl->write([&](SQLite::Database& tx) {
-            // Another process may have migrated it while this one waited for the lock.
-            const int now = pragma_int(tx, "user_version");
-            if (now < current_schema_version()) {
-                migrate(tx, now);
-            }
-        });
+        impl->write_connection(
+            [&](SQLite::Database& tx) {
+                // Another process may have migrated it while this one waited for the lock.
+                const int now = pragma_int(tx, "user_version");
+                if (now < current_schema_version()) {
+                    migrate(tx, now);
+                }
+            },
+            false);
     }
-    return Store{std::move(impl)};
+    return impl;
 }
 
-void Store::hold_commits() {
-    impl_->hold_commits();
+const char* library_version() noexcept {
+    return sqlite3_libversion();
 }
 
-void Store::commit_held() {
-    impl_->commit_held();
-}
-
-void Store::roll_back_held() noexcept {
-    impl_->roll_back_held();
-}
-
-fs::path default_store_path(const char* apiuser_store, const char* xdg_data_home, const char* home) {
-    if (apiuser_store != nullptr && *apiuser_store != '\0') {
-        return apiuser_store;
-    }
-    // The XDG Base Directory specification says a relative $XDG_DATA_HOME is invalid and must be ignored.
-    if (xdg_data_home != nullptr && *xdg_data_home == '/') {
-        return fs::path{xdg_data_home} / "apiuser" / "apiuser.db";
-    }
-    if (home != nullptr && *home == '/') {
-        return fs::path{home} / ".local" / "share" / "apiuser" / "apiuser.db";
-    }
-    throw Error(ErrorKind::store,
-                "cannot find where the store lives: neither APIUSER_STORE, XDG_DATA_HOME nor HOME is set",
-                "pass --store PATH or set APIUSER_STORE");
-}
-
-}  // namespace apiuser
+}  // namespace apiuser::store::sqlite
