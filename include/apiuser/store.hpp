@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace apiuser {
 
@@ -30,6 +31,12 @@ class StoreLocation {
 
     // The store file at `path`.
     StoreLocation(std::filesystem::path path);  // NOLINT(google-explicit-constructor): a path is a location
+    // The location `text` names, as --store and APIUSER_STORE give it (see parse()).
+    StoreLocation(const char* text);         // NOLINT(google-explicit-constructor)
+    StoreLocation(const std::string& text);  // NOLINT(google-explicit-constructor)
+
+    // The location that `text` names: today always a file path.
+    static StoreLocation parse(std::string_view text);
 
     Kind kind() const noexcept { return kind_; }
     // The file of a Kind::file location.

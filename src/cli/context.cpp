@@ -18,7 +18,7 @@ namespace apiuser::cli {
 
 StoreLocation Context::store_location() const {
     if (!options_.store.empty()) {
-        return std::filesystem::path{options_.store};
+        return StoreLocation::parse(options_.store);
     }
     const char* store = std::getenv("APIUSER_STORE");
     if (store != nullptr && *store == '\0') {

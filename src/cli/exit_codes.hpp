@@ -1,7 +1,7 @@
 #pragma once
 
-// The one table of exit codes. README.md and man/apiuser.1 list the same table; tests/e2e checks that
-// they agree with this one.
+// The one table of exit codes. README.md and man/apiuser.1 list the same table; tests/shell/man_test.py
+// checks that they agree with this one.
 
 #include <array>
 #include <string_view>

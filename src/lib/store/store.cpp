@@ -21,6 +21,12 @@ Error unknown_kind(const StoreLocation& location) {
 }  // namespace
 
 StoreLocation::StoreLocation(fs::path path) : kind_(Kind::file), path_(std::move(path)) {}
+StoreLocation::StoreLocation(const char* text) : StoreLocation(parse(text)) {}
+StoreLocation::StoreLocation(const std::string& text) : StoreLocation(parse(text)) {}
+
+StoreLocation StoreLocation::parse(std::string_view text) {
+    return StoreLocation{fs::path{text}};
+}
 
 std::string StoreLocation::display() const {
     return path_.string();
@@ -70,7 +76,7 @@ std::vector<std::pair<std::string, std::string>> store::backend_library_versions
 
 StoreLocation default_store_location(const char* apiuser_store, const char* xdg_data_home, const char* home) {
     if (apiuser_store != nullptr && *apiuser_store != '\0') {
-        return fs::path{apiuser_store};
+        return StoreLocation::parse(apiuser_store);
     }
     // The XDG Base Directory specification says a relative $XDG_DATA_HOME is invalid and must be ignored.
     if (xdg_data_home != nullptr && *xdg_data_home == '/') {
